@@ -1,0 +1,17 @@
+#!/usr/bin/env bun
+// Root command: meta and the lazily imported subcommand table, so `--version` and `session last` never load the server.
+import { defineCommand, runMain } from "citty";
+import { versionLine } from "./version";
+
+const main = defineCommand({
+  meta: {
+    name: "codex-helper",
+    version: versionLine(),
+    description: "Local proxy and helper for the OpenAI Codex CLI (and, experimentally, Claude Code)",
+  },
+  subCommands: {
+    config: () => import("./cli/config").then((m) => m.default),
+  },
+});
+
+await runMain(main);
