@@ -1,0 +1,62 @@
+// createApp(deps): the Hono app — guard, admin health route, every other request forwarded; no module state.
+import { Hono } from "hono";
+import { version } from "../version";
+import { errorResponse } from "./error-body";
+import { forward, type ProxyDeps } from "./forward";
+import { checkRequest, type GuardOptions } from "./guard";
+
+/** Admin paths live under a prefix no API uses. */
+export const ADMIN_PREFIX = "/_codex-helper";
+
+export interface AppDeps extends ProxyDeps {
+  guard: GuardOptions;
+  /** Extra routes under ADMIN_PREFIX (status, metrics, dashboard), mounted by their owners. */
+  admin?: Hono;
+  /** A bug inside the app: reported, and the client gets a clear 500. */
+  onBug?: (error: unknown) => void;
+}
+
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+
+  app.use("*", async (c, next) => {
+    const isAdmin = c.req.path === ADMIN_PREFIX || c.req.path.startsWith(`${ADMIN_PREFIX}/`);
+    const verdict = checkRequest(c.req.raw.headers, deps.guard, isAdmin);
+    if (!verdict.ok) {
+      return errorResponse(deps.service, {
+        status: verdict.status,
+        message: verdict.message,
+        type: verdict.status === 401 ? "authentication_error" : "permission_error",
+      });
+    }
+    await next();
+  });
+
+  app.get(`${ADMIN_PREFIX}/health`, (c) => c.json({ ok: true, service: deps.service, version }));
+  if (deps.admin) app.route(ADMIN_PREFIX, deps.admin);
+
+  app.all("*", (c) => {
+    const req = c.req.raw;
+    // Codex's built-in provider tries a WebSocket first; 426 makes it fall back to HTTP at once (CLIENTS.md).
+    if (req.headers.get("upgrade")?.toLowerCase() === "websocket") {
+      return errorResponse(deps.service, {
+        status: 426,
+        message: "codex-helper: WebSocket is not supported here, use HTTP",
+        type: "invalid_request_error",
+        code: "upgrade_required",
+      });
+    }
+    return forward(req, deps);
+  });
+
+  app.onError((error) => {
+    deps.onBug?.(error);
+    return errorResponse(deps.service, {
+      status: 500,
+      message: `codex-helper internal error: ${error instanceof Error ? error.message : String(error)}`,
+      type: "server_error",
+    });
+  });
+
+  return app;
+}
