@@ -24,10 +24,8 @@ const RemoveRule = z
 
 export const FilterRuleSchema = z.discriminatedUnion("op", [ReplaceRule, RemoveRule]);
 /** A plain list of rules; `{ "rules": [...] }` is accepted too. */
-export const FilterFileSchema = z.union([
-  z.array(FilterRuleSchema),
-  z.object({ rules: z.array(FilterRuleSchema) }).strict(),
-]);
+export const FilterListSchema = z.array(FilterRuleSchema);
+export const FilterObjectSchema = z.object({ rules: FilterListSchema }).strict();
 
 export type FilterRule = z.infer<typeof FilterRuleSchema>;
 
@@ -63,7 +61,8 @@ export function parseFilterText(text: string, file: string): FilterRules {
   } catch (error) {
     throw new UserError(`${file}: not valid JSON (${(error as Error).message})`);
   }
-  const parsed = FilterFileSchema.safeParse(raw);
+  // Two schemas instead of a union, so an error names the failing rule's field rather than "Invalid input".
+  const parsed = Array.isArray(raw) ? FilterListSchema.safeParse(raw) : FilterObjectSchema.safeParse(raw);
   if (!parsed.success) throw new UserError(formatZodError(file, parsed.error));
   const list = Array.isArray(parsed.data) ? parsed.data : parsed.data.rules;
   const rules = list.map((rule, index): CompiledRule => {
