@@ -43,7 +43,10 @@ function effectiveProvider(input: CodexSettingsInput): { id: string; providers: 
   }
   const fromBackup = text(input.backupToml?.model_provider);
   if (input.backupToml && fromBackup !== OUR_PROVIDER_ID) {
-    return { id: fromBackup ?? "openai", providers: table(input.backupToml.model_providers) };
+    return {
+      id: fromBackup ?? "openai",
+      providers: table(input.backupToml.model_providers) ?? table(input.configToml?.model_providers),
+    };
   }
   return { id: "openai", providers: table(input.configToml?.model_providers) };
 }
