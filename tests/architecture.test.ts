@@ -19,6 +19,9 @@ const PURE = [
   "config/edit.ts",
   "config/schema.ts",
   "log/record.ts",
+  "admin/status.ts",
+  "admin/traffic.ts",
+  "admin/prometheus.ts",
 ];
 const IMPURE = [
   /from "node:fs"/,

@@ -52,6 +52,8 @@ export default defineCommand({
       );
     }
     const { startProxy } = await import("../proxy/runtime");
+    const { createAdminState } = await import("../admin/state");
+    const { adminRoutes } = await import("../admin/routes");
     let runtime: ReturnType<typeof startProxy>;
     try {
       runtime = startProxy({
@@ -61,6 +63,8 @@ export default defineCommand({
         config,
         accessToken,
         report: { warn: (m) => logger.warn(m), info: (m) => logger.info(m) },
+        // status, reset and metrics under /_codex-helper (the dashboard reads the same state).
+        admin: (sources) => adminRoutes(createAdminState(sources)),
       });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;

@@ -47,6 +47,11 @@ export class Balancer {
     return state;
   }
 
+  /** The health record of an upstream, or undefined when it was never seen (read-only callers such as status). */
+  peek(key: string): UpstreamHealth | undefined {
+    return this.states.get(key);
+  }
+
   isCoolingDown(key: string, now: number): boolean {
     return this.health(key).cooldownUntil > now;
   }

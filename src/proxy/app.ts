@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { version } from "../version";
 import { errorResponse } from "./error-body";
 import { forward, type ProxyDeps } from "./forward";
-import { checkRequest, type GuardOptions } from "./guard";
+import { checkAdminClient, checkRequest, type GuardOptions } from "./guard";
 
 /** Admin paths live under a prefix no API uses. */
 export const ADMIN_PREFIX = "/_codex-helper";
@@ -16,12 +16,20 @@ export interface AppDeps extends ProxyDeps {
   onBug?: (error: unknown) => void;
 }
 
+/** The peer's IP from Bun.serve (server.ts passes `{ server }` as the env); undefined without a socket. */
+function clientAddress(env: unknown, req: Request): string | undefined {
+  const server = (env as { server?: { requestIP(req: Request): { address: string } | null } } | undefined)?.server;
+  return server?.requestIP(req)?.address;
+}
+
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
 
   app.use("*", async (c, next) => {
     const isAdmin = c.req.path === ADMIN_PREFIX || c.req.path.startsWith(`${ADMIN_PREFIX}/`);
-    const verdict = checkRequest(c.req.raw.headers, deps.guard, isAdmin);
+    const address = isAdmin ? clientAddress(c.env, c.req.raw) : undefined;
+    const adminVerdict = checkAdminClient(address);
+    const verdict = adminVerdict.ok ? checkRequest(c.req.raw.headers, deps.guard, isAdmin) : adminVerdict;
     if (!verdict.ok) {
       return errorResponse(deps.service, {
         status: verdict.status,

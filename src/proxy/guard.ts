@@ -59,6 +59,22 @@ export function checkRequest(headers: Headers, options: GuardOptions, allowSameO
   return { ok: true };
 }
 
+/** A client socket address on loopback: 127.0.0.0/8, ::1, or either mapped into IPv6. */
+export function isLoopbackAddress(address: string): boolean {
+  const plain = address.toLowerCase().replace(/^::ffff:/, "");
+  return /^127(?:\.\d{1,3}){3}$/.test(plain) || plain === "::1" || plain === "0:0:0:0:0:0:0:1";
+}
+
+/**
+ * Admin paths (status, reset, metrics, dashboard) answer loopback clients only, whatever the bind address: a token
+ * shared with LAN clients for the API must not also hand them control of the proxy. Unknown address (tests through
+ * app.request) passes.
+ */
+export function checkAdminClient(address: string | undefined): GuardVerdict {
+  if (address === undefined || isLoopbackAddress(address)) return { ok: true };
+  return { ok: false, status: 403, message: `codex-helper: admin paths answer loopback clients only (not ${address})` };
+}
+
 function sameOrigin(origin: string, host: string): boolean {
   try {
     return new URL(origin).host === host;
