@@ -1,8 +1,8 @@
 // Hot reload of config.json: parse on change into one immutable snapshot, swapped in a single assignment.
-import { messageOf } from "../errors";
+import { messageOf, UserError } from "../errors";
 import { watchFile } from "../fs/watch-file";
 import { parseConfigText } from "./load";
-import { type ConfigFile, emptyConfig } from "./schema";
+import type { ConfigFile } from "./schema";
 
 export interface ConfigSource {
   current(): ConfigFile;
@@ -25,7 +25,12 @@ export function watchConfig(file: string, initial: ConfigFile, options: ConfigSo
     file,
     (text) => {
       try {
-        const next = text === undefined || text.trim() === "" ? emptyConfig() : parseConfigText(text, file);
+        // An editor that truncates before writing, or renames the old file away first, shows an empty or missing
+        // file for a moment: serving no upstream in that window would fail real requests, so keep the last good one.
+        if (text === undefined || text.trim() === "") {
+          throw new UserError(`${file}: ${text === undefined ? "missing" : "empty"}`);
+        }
+        const next = parseConfigText(text, file);
         config = next;
         lastError = undefined;
         options.onReload?.(next);
