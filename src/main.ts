@@ -12,6 +12,7 @@ const main = defineCommand({
   subCommands: {
     serve: () => import("./cli/serve").then((m) => m.default),
     config: () => import("./cli/config").then((m) => m.default),
+    usage: () => import("./cli/usage").then((m) => m.default),
   },
 });
 

@@ -22,6 +22,8 @@ const PURE = [
   "admin/status.ts",
   "admin/traffic.ts",
   "admin/prometheus.ts",
+  "log/aggregate.ts",
+  "log/usage-table.ts",
 ];
 const IMPURE = [
   /from "node:fs"/,

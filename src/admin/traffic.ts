@@ -1,4 +1,5 @@
 // Counts the proxy's traffic from request-log records (pure): requests, failovers, tokens, TTFB histogram, recent lines.
+import { isErrorRecord } from "../log/aggregate";
 import type { RequestRecord } from "../log/record";
 import { displayUrl } from "./status";
 
@@ -61,12 +62,6 @@ export function statusClass(status: number): string {
 
 function labelKey(...parts: string[]): string {
   return parts.join("\u0000");
-}
-
-/** A record's error flag: a non-2xx/3xx answer or a failure recorded mid-stream (not the client going away). */
-export function isErrorRecord(record: RequestRecord): boolean {
-  if (record.client_aborted) return false;
-  return record.status_code >= 400 || record.error !== undefined;
 }
 
 export class Traffic {
