@@ -13,6 +13,8 @@ const main = defineCommand({
     serve: () => import("./cli/serve").then((m) => m.default),
     config: () => import("./cli/config").then((m) => m.default),
     usage: () => import("./cli/usage").then((m) => m.default),
+    status: () => import("./cli/status").then((m) => m.status),
+    reset: () => import("./cli/status").then((m) => m.reset),
   },
 });
 
