@@ -15,6 +15,7 @@ const main = defineCommand({
     usage: () => import("./cli/usage").then((m) => m.default),
     status: () => import("./cli/status").then((m) => m.status),
     reset: () => import("./cli/status").then((m) => m.reset),
+    doctor: () => import("./cli/doctor").then((m) => m.default),
   },
 });
 

@@ -24,6 +24,8 @@ const PURE = [
   "admin/prometheus.ts",
   "log/aggregate.ts",
   "log/usage-table.ts",
+  "admin/status-table.ts",
+  "doctor/checks.ts",
 ];
 const IMPURE = [
   /from "node:fs"/,
