@@ -25,6 +25,12 @@ function stateCell(u: UpstreamStatus): string {
   return "healthy";
 }
 
+/** Loopback answers take a millisecond or two: keep a decimal there, whole ms above. */
+function latency(ms: number | null): string {
+  if (ms === null) return "-";
+  return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
+}
+
 function lastError(u: UpstreamStatus, now: number): string {
   if (u.last_error === null) return "-";
   return u.last_error_at === null ? u.last_error : `${u.last_error} (${formatDuration(now - u.last_error_at)} ago)`;
@@ -63,7 +69,7 @@ export function renderStatus(status: StatusSnapshot): string {
         stateCell(u),
         count(u.requests),
         count(u.errors),
-        u.last_latency_ms === null ? "-" : `${Math.round(u.last_latency_ms)} ms`,
+        latency(u.last_latency_ms),
         lastError(u, status.now),
       ]);
     }
