@@ -24,7 +24,10 @@ writeFileSync(
     codex: {
       active: "demo",
       configs: {
-        demo: { name: "demo", upstreams: [{ base_url: `${upstream.url}/v1`, auth: { auth_token: "sk-demo-not-a-real-key" } }] },
+        demo: {
+          name: "demo",
+          upstreams: [{ base_url: `${upstream.url}/v1`, auth: { auth_token: "sk-demo-not-a-real-key" } }],
+        },
       },
     },
   }),

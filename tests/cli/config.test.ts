@@ -13,9 +13,36 @@ function run(env: Record<string, string>, ...args: string[]) {
 describe("codex-helper config", () => {
   test("add creates a pool, add again appends an upstream in priority order, set-active and remove work", () => {
     using home = tempHome();
-    expect(run(home.env, "config", "add", "work", "--base-url", "https://a.example/v1", "--auth-token", "sk-aaaa-1111-secret").code).toBe(0);
-    expect(run(home.env, "config", "add", "work", "--base-url", "https://b.example/v1", "--api-key", "key-bbbb-2222-secret").code).toBe(0);
-    expect(run(home.env, "config", "add", "home", "--base-url", "https://c.example", "--auth-token", "sk-cccc-3333", "--alias", "h").code).toBe(0);
+    expect(
+      run(
+        home.env,
+        "config",
+        "add",
+        "work",
+        "--base-url",
+        "https://a.example/v1",
+        "--auth-token",
+        "sk-aaaa-1111-secret",
+      ).code,
+    ).toBe(0);
+    expect(
+      run(home.env, "config", "add", "work", "--base-url", "https://b.example/v1", "--api-key", "key-bbbb-2222-secret")
+        .code,
+    ).toBe(0);
+    expect(
+      run(
+        home.env,
+        "config",
+        "add",
+        "home",
+        "--base-url",
+        "https://c.example",
+        "--auth-token",
+        "sk-cccc-3333",
+        "--alias",
+        "h",
+      ).code,
+    ).toBe(0);
     const saved = JSON.parse(readFileSync(home.paths.config, "utf8"));
     expect(saved.codex.active).toBe("work");
     expect(saved.codex.configs.work.upstreams.map((u: { base_url: string }) => u.base_url)).toEqual([
@@ -49,7 +76,17 @@ describe("codex-helper config", () => {
 
   test("--claude acts on the Claude section only", () => {
     using home = tempHome();
-    run(home.env, "config", "add", "anth", "--claude", "--base-url", "https://api.anthropic.com", "--api-key", "sk-ant-xxxxxxxx");
+    run(
+      home.env,
+      "config",
+      "add",
+      "anth",
+      "--claude",
+      "--base-url",
+      "https://api.anthropic.com",
+      "--api-key",
+      "sk-ant-xxxxxxxx",
+    );
     const saved = JSON.parse(readFileSync(home.paths.config, "utf8"));
     expect(Object.keys(saved.claude.configs)).toEqual(["anth"]);
     expect(Object.keys(saved.codex.configs)).toEqual([]);

@@ -9,7 +9,7 @@ const send = (url: string, content: string, headers: Record<string, string> = {}
   fetch(`${url}/responses`, {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },
-    body: body ?? JSON.stringify({ input: [{ role: "user", content }] }),
+    body: (body as BodyInit | undefined) ?? JSON.stringify({ input: [{ role: "user", content }] }),
   }).then((r) => r.text());
 
 describe("request filter in the proxy", () => {
