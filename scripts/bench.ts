@@ -88,6 +88,15 @@ function streamUrl(base: string, shape: { events: number; bytes: number; gap: nu
   return `${base}/v1/responses?events=${shape.events}&bytes=${shape.bytes}&gap=${shape.gap}`;
 }
 
+/** The value stored under a path's name, created on first use. */
+function entry<T>(table: Partial<Record<PathName, T>>, name: PathName, create: () => T): T {
+  const existing = table[name];
+  if (existing !== undefined) return existing;
+  const made = create();
+  table[name] = made;
+  return made;
+}
+
 function cpuOf(target: Target): number {
   return sum(target.pids().map(cpuMs));
 }
@@ -202,7 +211,7 @@ async function main(): Promise<void> {
         },
         env,
       );
-      (c1[t.name] ??= []).push(r1);
+      entry(c1, t.name, () => []).push(r1);
     }
     for (const t of rotated(targets, round)) {
       log(`round ${round + 1}/${profile.rounds}: ${t.name}: 64 streams × ${profile.c64Streams / 64}`);
@@ -219,11 +228,11 @@ async function main(): Promise<void> {
         env,
       );
       const cpu = cpuOf(t) - cpu0;
-      const acc = (streamCpu[t.name] ??= { ms: 0, streams: 0 });
+      const acc = entry(streamCpu, t.name, () => ({ ms: 0, streams: 0 }));
       // Warm-up streams ran through the proxy too.
       acc.ms += cpu;
       acc.streams += profile.c64Streams + 64;
-      (c64[t.name] ??= []).push(r64);
+      entry(c64, t.name, () => []).push(r64);
     }
   }
   const fl: Partial<Record<PathName, StreamResult[]>> = {};
@@ -241,7 +250,7 @@ async function main(): Promise<void> {
         },
         env,
       );
-      (fl[t.name] ??= []).push(r);
+      entry(fl, t.name, () => []).push(r);
     }
   }
   for (const t of targets) {
@@ -277,16 +286,16 @@ async function main(): Promise<void> {
   for (let round = 0; round < profile.rounds; round++) {
     for (const t of rotated(targets, round)) {
       log(`round ${round + 1}/${profile.rounds}: ${t.name}: wrk 1 connection, ${profile.wrk1Seconds} s`);
-      (w1[t.name] ??= []).push(await runWrk(`${t.url}/v1/small`, script, 1, profile.wrk1Seconds));
+      entry(w1, t.name, () => []).push(await runWrk(`${t.url}/v1/small`, script, 1, profile.wrk1Seconds));
     }
     for (const t of rotated(targets, round)) {
       log(`round ${round + 1}/${profile.rounds}: ${t.name}: wrk 32 connections, ${profile.wrkSeconds} s`);
       const cpu0 = cpuOf(t);
       const r = await runWrk(`${t.url}/v1/small`, script, 32, profile.wrkSeconds);
-      const acc = (reqCpu[t.name] ??= { ms: 0, requests: 0 });
+      const acc = entry(reqCpu, t.name, () => ({ ms: 0, requests: 0 }));
       acc.ms += cpuOf(t) - cpu0;
       acc.requests += r.requests;
-      (w32[t.name] ??= []).push(r);
+      entry(w32, t.name, () => []).push(r);
     }
   }
   for (const t of targets) {
@@ -321,7 +330,7 @@ async function main(): Promise<void> {
         env,
       );
       if (r.errors.length > 0) notes.push(`${t.name}: ${r.errors.length} body errors (first: ${r.errors[0]})`);
-      (bodyRuns[t.name] ??= []).push(r);
+      entry(bodyRuns, t.name, () => []).push(r);
     }
   }
   for (const t of targets) {
