@@ -16,6 +16,9 @@ const main = defineCommand({
     status: () => import("./cli/status").then((m) => m.status),
     reset: () => import("./cli/status").then((m) => m.reset),
     doctor: () => import("./cli/doctor").then((m) => m.default),
+    "switch-on": () => import("./cli/switch").then((m) => m.switchOn),
+    "switch-off": () => import("./cli/switch").then((m) => m.switchOff),
+    switch: () => import("./cli/switch").then((m) => m.default),
   },
 });
 

@@ -11,6 +11,12 @@ export const CodexSwitchStateSchema = z.object({
   /** Whether config.toml existed before (switch-off deletes a file we created). */
   file_existed: z.boolean(),
   switched_at: z.string().optional(),
+  /** Exact text of the old `model_provider = …` statement (quoting, comment), so switch-off restores its bytes. */
+  previous_model_provider_text: z.string().nullable().optional(),
+  /** Exact text of an old `[model_providers.codex_proxy]` table that switch-on replaced. */
+  previous_table_text: z.string().nullable().optional(),
+  /** Whether switch-on added a blank line before the table it appended. */
+  added_blank_line: z.boolean().optional(),
 });
 
 export const ClaudeSwitchStateSchema = z.object({
@@ -22,6 +28,8 @@ export const ClaudeSwitchStateSchema = z.object({
   had_env_object: z.boolean(),
   file_existed: z.boolean(),
   switched_at: z.string().optional(),
+  /** Exact JSON text of the old `ANTHROPIC_BASE_URL` value (escapes kept), so switch-off restores its bytes. */
+  previous_base_url_text: z.string().nullable().optional(),
 });
 
 export const SwitchStateSchema = z.object({
