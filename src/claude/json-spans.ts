@@ -104,7 +104,9 @@ export function setMember(text: string, object: JsonNode, key: string, valueText
   if (last) {
     const indent = lineIndent(text, last.keyStart);
     const separator = text.slice(last.keyEnd, last.valueStart);
-    const lead = indent === null ? ", " : `,${style.eol}${indent}`;
+    // One-line objects: copy the comma and spacing the file already uses between members.
+    const before = object.members.at(-2);
+    const lead = indent !== null ? `,${style.eol}${indent}` : before ? text.slice(before.valueEnd, last.keyStart) : ",";
     const member = `${lead}${JSON.stringify(key)}${separator}${valueText}`;
     return text.slice(0, last.valueEnd) + member + text.slice(last.valueEnd);
   }

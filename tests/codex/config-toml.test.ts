@@ -58,7 +58,7 @@ describe("config.toml corpus: switch-on then switch-off", () => {
   for (const c of CORPUS) {
     test(`${c.name}: round-trips to the original bytes, and switch-on changes exactly our two entries`, () => {
       const on = patchCodexConfig(c.text, 3211);
-      expect(parse(on.text)).toEqual(expectedOn(parse(c.text) as Table, 3211));
+      expect(parse(on.text) as Table).toEqual(expectedOn(parse(c.text) as Table, 3211));
       expect(unpatchCodexConfig(on.text, on.record)).toBe(c.text);
 
       // The diff touches only our lines: what it adds is ours, what it removes is the old key or a stale table.
@@ -147,7 +147,7 @@ describe("config.toml patch details", () => {
   test("drift lists each of our entries someone else changed", () => {
     const on = patchCodexConfig("", 3211).text;
     expect(describeDrift(parse(on) as Table, 3211)).toEqual([]);
-    const changed = on.replace("3211", "9999").replace('"codex_proxy"\n', '"openai"\n') + "env_key = 'X'\n";
+    const changed = `${on.replace("3211", "9999").replace('"codex_proxy"\n', '"openai"\n')}env_key = 'X'\n`;
     expect(describeDrift(parse(changed) as Table, 3211)).toEqual([
       'model_provider is "openai", switch-on set "codex_proxy"',
       'base_url is "http://127.0.0.1:9999", switch-on wrote "http://127.0.0.1:3211"',
