@@ -107,7 +107,9 @@ async function main(): Promise<number> {
   }
 
   const flags = (["minify", "bytecode", "splitting"] as const).filter((flag) => options[flag]).join(", ") || "none";
-  console.log(`codex-helper ${pkg.version} (${options.commit}) → ${relative(ROOT, outdir) || "."}/ [${flags}]`);
+  console.log(
+    `codex-helper ${pkg.version} (${options.commit}) → ${outdir.startsWith(ROOT) ? relative(ROOT, outdir) || "." : outdir}/ [${flags}]`,
+  );
   const started = performance.now();
   const lines: string[] = [];
   for (const target of selection.targets) {
