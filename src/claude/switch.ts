@@ -130,7 +130,17 @@ export async function switchOffClaude(options: { force?: boolean } = {}): Promis
     const prior = readSwitchState().claude;
     const current = readUserFile(file);
     const clear = () => updateSwitchState((s) => ({ ...s, claude: undefined }));
-    if (options.force) {
+    // Without a record, --force only helps a file that still points at a local port: an old backup must not replace
+    // settings the user has edited since the last switch-off.
+    const pointsAtUs = () => {
+      if (current === undefined) return false;
+      try {
+        return claudeProxyPort(parseSettings(current.text)).port !== null;
+      } catch {
+        return true; // unreadable settings: restoring the backup is what --force is for
+      }
+    };
+    if (options.force && (prior !== undefined || pointsAtUs())) {
       const backup = readUserFile(p.claudeSettingsBackup);
       if (backup !== undefined) {
         writeUserFile(file, backup.text, current?.mode);
@@ -210,7 +220,8 @@ export async function claudeSwitchStatus(fetchImpl: typeof fetch = fetch): Promi
   return {
     ...base,
     base_url: target.baseUrl,
-    switched_on: target.port !== null,
+    // A loopback base URL we did not write may be the user's own local gateway: "switched on" needs our record too.
+    switched_on: target.port !== null && state !== null,
     port: target.port,
     proxy: target.port !== null ? await probeProxy(target.port, fetchImpl) : null,
   };

@@ -116,6 +116,8 @@ function codexLine(s: CodexSwitchStatus): string {
 function claudeLine(s: ClaudeSwitchStatus): string {
   if (s.error) return `Claude: ${s.error}`;
   if (s.switched_on) return `Claude: switched on — ${describeProxy(s.port, s.proxy)} (${s.file})`;
+  if (s.port !== null)
+    return `Claude: ANTHROPIC_BASE_URL ${s.base_url} is a local port, not set by switch-on — ${describeProxy(s.port, s.proxy)}`;
   return `Claude: not switched on${s.base_url ? ` — ANTHROPIC_BASE_URL ${s.base_url}` : ""} (${s.file}${s.exists ? "" : ", absent"})`;
 }
 

@@ -161,7 +161,10 @@ export async function switchOffCodex(options: { force?: boolean } = {}): Promise
     const prior = readSwitchState().codex;
     const current = readUserFile(file);
     const clear = () => updateSwitchState((s) => ({ ...s, codex: undefined }));
-    if (options.force) {
+    // Without a record, --force only helps a file that still points at us: an old backup must not replace a file the
+    // user has edited for months since the last switch-off.
+    const pointsAtUs = () => current !== undefined && parseOrRefuse(current.text, file).model_provider === PROVIDER_ID;
+    if (options.force && (prior !== undefined || pointsAtUs())) {
       const backup = readUserFile(p.codexConfigBackup);
       if (backup !== undefined) {
         writeUserFile(file, backup.text, current?.mode);
@@ -176,7 +179,7 @@ export async function switchOffCodex(options: { force?: boolean } = {}): Promise
       throw new UserError(`${p.codexConfigBackup}: no backup to restore; nothing changed`);
     }
     if (prior === undefined) {
-      if (current !== undefined && parseOrRefuse(current.text, file).model_provider === PROVIDER_ID) {
+      if (pointsAtUs()) {
         const how = existsSync(p.codexConfigBackup)
           ? `\`codex-helper switch-off --force\` restores ${p.codexConfigBackup}`
           : `edit model_provider in ${file} by hand`;

@@ -158,6 +158,16 @@ describe("switch-on / switch-off on real files", () => {
     expect(read(home.paths.codexConfig)).toBe(text);
   });
 
+  test("switch-off --force long after a switch-off does not bring an old backup back over a file that no longer points at us", async () => {
+    using home = tempHome();
+    writeFileSync(home.paths.codexConfig, 'model = "old"\n');
+    await switchOnCodex({ port: 3211 });
+    await switchOffCodex();
+    writeFileSync(home.paths.codexConfig, 'model = "edited for months"\n');
+    expect((await switchOffCodex({ force: true })).outcome).toBe("not-switched");
+    expect(read(home.paths.codexConfig)).toBe('model = "edited for months"\n');
+  });
+
   test("a stale lock left by a dead process is taken over", async () => {
     using home = tempHome();
     const dead = Bun.spawn(["true"]);
