@@ -212,6 +212,23 @@ model = "o4-mini"
   },
   { name: "whitespace only without final newline", text: "\n\n  " },
   {
+    name: "quoted dotted keys, spaced headers, hashes and brackets inside strings",
+    text: `"a.b" = 1\n[ profiles . "x.y" ] # spaced\nk = "has # hash and [brackets]"\n`,
+  },
+  {
+    name: "escaped quotes and line continuations in multi-line strings",
+    text: `s = """quote \\""" inside"""\nt = """line \\\n  continued"""\nu = '''it's ''\n'''\n[x]\n`,
+  },
+  {
+    name: "arrays of inline tables, dates, special floats",
+    text: `arr = [\n  { a = 1, b = [1, 2] },\n  { a = 2 }, # c\n]\nd = 1979-05-27T07:32:00Z\nld = 1979-05-27\nlt = 07:32:00\nn = nan\ni = +inf\nh = 0xDEAD_BEEF\n`,
+  },
+  {
+    name: "indented headers and comments, no final newline",
+    text: `key = 'lit # not comment'   # comment\n\t\n  # indented comment\n  [  indented.header  ]  \n  k = 1`,
+  },
+  { name: "multi-line array as the last top-level key", text: `notify = [\n  "a",\n]\n\n[x]\ny = 1\n` },
+  {
     name: "CRLF without final newline and a header first",
     text: `[profiles.a]\r\nmodel = "x"\r\n# last`,
   },
