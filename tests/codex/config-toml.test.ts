@@ -75,6 +75,16 @@ describe("config.toml corpus: switch-on then switch-off", () => {
       }
     });
 
+    test(`${c.name}: lines the user adds before and after while switched on survive switch-off`, () => {
+      const eol = c.text.includes("\r\n") ? "\r\n" : "\n";
+      const on = patchCodexConfig(c.text, 3211);
+      const before = `# added on top${eol}`;
+      const added = `${eol}[mcp_servers.added]${eol}command = "x"${eol}`;
+      const ends = (t: string) => t === "" || t.endsWith("\n");
+      const off = unpatchCodexConfig(before + on.text + (ends(on.text) ? "" : eol) + added, on.record);
+      expect(off).toBe(before + c.text + (ends(c.text) ? "" : eol) + added);
+    });
+
     test(`${c.name}: a second switch-on is byte-identical and --port changes only the port`, () => {
       const on = patchCodexConfig(c.text, 3211).text;
       expect(patchCodexConfig(on, 3211).text).toBe(on);
