@@ -174,9 +174,14 @@ async function checkIgnoresProjectFiles(bin: string): Promise<Outcome> {
 async function checkSessionList(bin: string, commands: string): Promise<Outcome> {
   if (!commands.split("|").includes("session")) return skip("no `session` command in this build yet");
   const id = "0199a7c2-5b1e-7d40-9f3a-3c2b1a0e9d87";
-  const day = join(sandbox.env.CODEX_HOME, "sessions", "2026", "11", "24");
+  // Codex names the folder and file in local time; a session from a minute ago, in the folder we run from.
+  const now = new Date(Date.now() - 60_000);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  const [y, mo, d] = [now.getFullYear(), pad(now.getMonth() + 1), pad(now.getDate())];
+  const stamp = `${y}-${mo}-${d}T${pad(now.getHours())}-${pad(now.getMinutes())}-${pad(now.getSeconds())}`;
+  const day = join(sandbox.env.CODEX_HOME, "sessions", String(y), mo, d);
   mkdirSync(day, { recursive: true });
-  const at = "2026-11-24T10:15:00.000Z";
+  const at = now.toISOString();
   const lines = [
     {
       timestamp: at,
@@ -196,10 +201,7 @@ async function checkSessionList(bin: string, commands: string): Promise<Outcome>
       payload: { type: "user_message", message: "smoke test prompt from build-check" },
     },
   ];
-  writeFileSync(
-    join(day, `rollout-2026-11-24T10-15-00-${id}.jsonl`),
-    `${lines.map((l) => JSON.stringify(l)).join("\n")}\n`,
-  );
+  writeFileSync(join(day, `rollout-${stamp}-${id}.jsonl`), `${lines.map((l) => JSON.stringify(l)).join("\n")}\n`);
   const r = await run([bin, "session", "list"]);
   if (r.code !== 0 || !(r.stdout + r.stderr).includes(id.slice(0, 8))) {
     return fail(`expected the fixture session ${id.slice(0, 8)}…; ${describe(r)}`);

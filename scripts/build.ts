@@ -94,7 +94,8 @@ async function main(): Promise<number> {
   const outdir = resolve(ROOT, values.outdir ?? "dist");
   const options: BuildOptions = {
     outdir,
-    commit: gitCommit(),
+    // A source tarball has no .git: packagers pass the commit in.
+    commit: process.env.CODEX_HELPER_COMMIT || gitCommit(),
     minify: !values["no-minify"],
     bytecode: !values["no-bytecode"],
     splitting: !values["no-splitting"],
