@@ -58,6 +58,12 @@ export async function switchOnClaude(options: {
   const file = p.claudeSettings;
   return withLock(file, async (): Promise<ClaudeSwitchOnResult> => {
     const current = readUserFile(file);
+    if (current === undefined && existsSync(p.claudeLegacySettings)) {
+      // Claude Code reads the legacy file only while settings.json is absent: creating one would hide the user's settings.
+      throw new UserError(
+        `${p.claudeLegacySettings} holds your Claude Code settings and ${file} does not exist; creating it would hide them. Rename it to settings.json and run switch-on --claude again; nothing changed`,
+      );
+    }
     const doc = current ? refuse(file, () => parseSettings(current.text)) : {};
     const prior = readSwitchState().claude;
     const fresh = prior === undefined || current === undefined || hasNoClaudeEntries(doc, prior.port);

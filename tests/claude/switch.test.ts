@@ -57,6 +57,15 @@ describe("switch-on --claude / switch-off --claude on real files", () => {
     expect(env).toEqual({ ANTHROPIC_AUTH_TOKEN: "sk-ant-mine", ANTHROPIC_BASE_URL: "http://127.0.0.1:3210" });
   });
 
+  test("a legacy claude.json without settings.json is not hidden behind a new settings.json", async () => {
+    using home = tempHome();
+    writeFileSync(home.paths.claudeLegacySettings, '{ "model": "opus" }');
+    const message = await refusal(() => switchOnClaude({ port: 3210 }));
+    expect(message).toContain("claude.json holds your Claude Code settings");
+    expect(existsSync(home.paths.claudeSettings)).toBe(false);
+    expect(existsSync(home.paths.switchState)).toBe(false);
+  });
+
   test("invalid JSON is refused and nothing changes", async () => {
     using home = tempHome();
     const bad = '{\n  "model": "opus",\n}\n';
