@@ -198,14 +198,23 @@ export interface ClaudeSwitchStatus {
   switched_on: boolean;
   port: number | null;
   proxy: ProbeResult | null;
-  state: ClaudeSwitchState | null;
+  /** Our record of the switch; the old base URL is left out (URLs can carry credentials). */
+  state: Pick<ClaudeSwitchState, "port" | "added_placeholder_token" | "file_existed" | "switched_at"> | null;
   error?: string;
 }
 
 export async function claudeSwitchStatus(fetchImpl: typeof fetch = fetch): Promise<ClaudeSwitchStatus> {
   const p = paths();
   const current = readUserFile(p.claudeSettings);
-  const state = readSwitchState().claude ?? null;
+  const saved = readSwitchState().claude;
+  const state = saved
+    ? {
+        port: saved.port,
+        added_placeholder_token: saved.added_placeholder_token,
+        file_existed: saved.file_existed,
+        switched_at: saved.switched_at,
+      }
+    : null;
   const base: ClaudeSwitchStatus = {
     file: p.claudeSettings,
     exists: current !== undefined,

@@ -228,8 +228,8 @@ export interface CodexSwitchStatus {
   switched_on: boolean;
   port: number | null;
   proxy: ProbeResult | null;
-  /** Our record of the switch (null when we have none). */
-  state: CodexSwitchState | null;
+  /** Our record of the switch (null when we have none); the saved old text is left out, it may hold header secrets. */
+  state: Pick<CodexSwitchState, "port" | "previous_model_provider" | "file_existed" | "switched_at"> | null;
   error?: string;
   warnings: string[];
 }
@@ -237,7 +237,15 @@ export interface CodexSwitchStatus {
 export async function codexSwitchStatus(fetchImpl: typeof fetch = fetch): Promise<CodexSwitchStatus> {
   const p = paths();
   const current = readUserFile(p.codexConfig);
-  const state = readSwitchState().codex ?? null;
+  const saved = readSwitchState().codex;
+  const state = saved
+    ? {
+        port: saved.port,
+        previous_model_provider: saved.previous_model_provider,
+        file_existed: saved.file_existed,
+        switched_at: saved.switched_at,
+      }
+    : null;
   const base: CodexSwitchStatus = {
     file: p.codexConfig,
     exists: current !== undefined,

@@ -233,6 +233,17 @@ describe("switch status", () => {
     expect(await codexSwitchStatus()).toMatchObject({ switched_on: true, port, proxy: "not running" });
   });
 
+  test("status never prints the old table text switch-on saved (it may hold header secrets)", async () => {
+    using home = tempHome();
+    writeFileSync(
+      home.paths.codexConfig,
+      '[model_providers.codex_proxy]\nname = "old"\nbase_url = "http://x"\nhttp_headers = { Authorization = "Bearer sk-secret-9999" }\n',
+    );
+    await switchOnCodex({ port: await closedPort() });
+    expect(readFileSync(home.paths.switchState, "utf8")).toContain("sk-secret-9999");
+    expect(JSON.stringify(await codexSwitchStatus())).not.toContain("sk-secret-9999");
+  });
+
   test("a port that accepts but never answers is reported as no answer once the time limit passes", async () => {
     const server = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
     try {
