@@ -26,6 +26,12 @@ const PURE = [
   "log/usage-table.ts",
   "admin/status-table.ts",
   "doctor/checks.ts",
+  "codex/config-toml.ts",
+  "codex/text-lines.ts",
+  "codex/toml-statements.ts",
+  "codex/profile-warning.ts",
+  "claude/settings.ts",
+  "claude/json-spans.ts",
 ];
 const IMPURE = [
   /from "node:fs"/,
