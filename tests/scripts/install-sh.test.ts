@@ -76,6 +76,7 @@ async function install(
   home: { root: string; env: Record<string, string> },
   env: Record<string, string> = {},
   bin: Record<string, string> = {},
+  shell: string[] = ["/bin/sh"],
 ): Promise<InstallResult> {
   const installDir = join(home.root, "install", "bin");
   const fakeBin = join(home.root, "fake-bin");
@@ -84,7 +85,7 @@ async function install(
     writeFileSync(join(fakeBin, name), `#!/bin/sh\n${script}\n`);
     chmodSync(join(fakeBin, name), 0o755);
   }
-  const proc = Bun.spawn(["/bin/sh", INSTALL_SH], {
+  const proc = Bun.spawn([...shell, INSTALL_SH], {
     env: {
       PATH: `${fakeBin}:/usr/local/bin:/usr/bin:/bin`,
       HOME: home.env.HOME,
@@ -277,6 +278,26 @@ describe("install.sh", () => {
     const bad = await install(home, env);
     expect(bad.stderr).toContain("checksum mismatch");
   });
+
+  const busybox = Bun.which("busybox");
+  test.if(busybox !== null && process.platform === "linux")(
+    "runs under BusyBox sh with only BusyBox's tools, as on Alpine",
+    async () => {
+      using home = tempHome();
+      publish();
+      const applets = join(home.root, "busybox-bin");
+      mkdirSync(applets);
+      for (const tool of ["mktemp", "rm", "awk", "cut", "mkdir", "cp", "chmod", "mv", "tr", "uname", "grep", "wget"]) {
+        symlinkSync(busybox!, join(applets, tool));
+      }
+      symlinkSync(busybox!, join(applets, "sha256sum"));
+      const arch = process.arch === "arm64" ? "arm64" : "x64";
+      const r = await install(home, { PATH: applets, CODEX_HELPER_LIBC: "musl" }, {}, [busybox!, "sh"]);
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      expect(readFileSync(installed(r), "utf8")).toBe(fakeBinary(`linux-${arch}-musl`));
+    },
+  );
 
   test("tells the user when the install folder is not on PATH, and not when it is", async () => {
     using home = tempHome();
