@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { Subprocess } from "bun";
 import type { BodyResult, StreamResult } from "./bench/client";
-import { FILTER_NEEDLE, lastLogRecord, type RunningHelper, startHelper } from "./bench/helper";
+import { FILTER_NEEDLE, logSummary, type RunningHelper, startHelper } from "./bench/helper";
 import { nginxBinary, type RunningNginx, startNginx } from "./bench/nginx";
 import { cpuMs, drain, rssMb, runClient, stopChild } from "./bench/procs";
 import { type PathName, type Results, renderReport, replaceSection } from "./bench/report";
@@ -183,6 +183,7 @@ async function main(): Promise<void> {
     paths: targets.map((t) => t.name),
     ttfe1: {},
     ttfe64: {},
+    ttfe64burst: {},
     full64: {},
     flood64: {},
     wrk1: {},
@@ -196,6 +197,7 @@ async function main(): Promise<void> {
   // 1. Time to first event, one stream at a time, then 64 at once (paced streams, as a model answers).
   const c1: Partial<Record<PathName, StreamResult[]>> = {};
   const c64: Partial<Record<PathName, StreamResult[]>> = {};
+  const c64b: Partial<Record<PathName, StreamResult[]>> = {};
   const streamCpu: Partial<Record<PathName, { ms: number; streams: number }>> = {};
   for (let round = 0; round < profile.rounds; round++) {
     for (const t of rotated(targets, round)) {
@@ -213,26 +215,32 @@ async function main(): Promise<void> {
       );
       entry(c1, t.name, () => []).push(r1);
     }
-    for (const t of rotated(targets, round)) {
-      log(`round ${round + 1}/${profile.rounds}: ${t.name}: 64 streams × ${profile.c64Streams / 64}`);
-      const cpu0 = cpuOf(t);
-      const r64 = await runClient<StreamResult>(
-        {
-          mode: "stream",
-          url: streamUrl(t.url, paced),
-          concurrency: 64,
-          total: profile.c64Streams,
-          warmup: 64,
-          expectEvents: paced.events,
-        },
-        env,
-      );
-      const cpu = cpuOf(t) - cpu0;
-      const acc = entry(streamCpu, t.name, () => ({ ms: 0, streams: 0 }));
-      // Warm-up streams ran through the proxy too.
-      acc.ms += cpu;
-      acc.streams += profile.c64Streams + 64;
-      entry(c64, t.name, () => []).push(r64);
+    for (const burst of [false, true]) {
+      for (const t of rotated(targets, round)) {
+        log(
+          `round ${round + 1}/${profile.rounds}: ${t.name}: 64 streams × ${profile.c64Streams / 64}, ${burst ? "burst" : "steady"}`,
+        );
+        const cpu0 = cpuOf(t);
+        const r64 = await runClient<StreamResult>(
+          {
+            mode: "stream",
+            url: streamUrl(t.url, paced),
+            concurrency: 64,
+            total: profile.c64Streams,
+            warmup: 64,
+            expectEvents: paced.events,
+            // Steady: starts spread over one stream's length, as 64 busy sessions would; burst: all 64 in the same ms.
+            staggerMs: burst ? 0 : paced.events * paced.gap,
+          },
+          env,
+        );
+        const cpu = cpuOf(t) - cpu0;
+        const acc = entry(streamCpu, t.name, () => ({ ms: 0, streams: 0 }));
+        // Warm-up streams ran through the proxy too.
+        acc.ms += cpu;
+        acc.streams += profile.c64Streams + 64;
+        entry(burst ? c64b : c64, t.name, () => []).push(r64);
+      }
     }
   }
   const fl: Partial<Record<PathName, StreamResult[]>> = {};
@@ -259,11 +267,14 @@ async function main(): Promise<void> {
     const fls = fl[t.name] ?? [];
     const ttfe1 = one.flatMap((r) => r.ttfeMs);
     const ttfe64 = many.flatMap((r) => r.ttfeMs);
+    const burst = c64b[t.name] ?? [];
+    const ttfe64b = burst.flatMap((r) => r.ttfeMs);
     const total64 = many.flatMap((r) => r.totalMs);
-    const errors = [...one, ...many, ...fls].flatMap((r) => r.errors);
+    const errors = [...one, ...many, ...burst, ...fls].flatMap((r) => r.errors);
     if (errors.length > 0) notes.push(`${t.name}: ${errors.length} stream errors (first: ${errors[0]})`);
     results.ttfe1[t.name] = { p50: percentile(ttfe1, 50), p99: percentile(ttfe1, 99), n: ttfe1.length };
     results.ttfe64[t.name] = { p50: percentile(ttfe64, 50), p99: percentile(ttfe64, 99), n: ttfe64.length };
+    results.ttfe64burst[t.name] = { p50: percentile(ttfe64b, 50), p99: percentile(ttfe64b, 99), n: ttfe64b.length };
     results.full64[t.name] = {
       p50: percentile(total64, 50),
       p99: percentile(total64, 99),
@@ -320,30 +331,10 @@ async function main(): Promise<void> {
     results.cpu[t.name]!.perRequestUs = rc ? (rc.ms * 1000) / rc.requests : Number.NaN;
   }
 
-  // 3. Request bodies with the filter rule matching (parse, rewrite, serialise), sequential.
-  const bodyRuns: Partial<Record<PathName, BodyResult[]>> = {};
-  for (let round = 0; round < profile.rounds; round++) {
-    for (const t of rotated(targets, round)) {
-      log(`round ${round + 1}/${profile.rounds}: ${t.name}: request bodies 1 KB / 300 KB / 5 MB`);
-      const r = await runClient<BodyResult>(
-        { mode: "body", url: `${t.url}/v1/small`, sizes: profile.bodies, needle: FILTER_NEEDLE },
-        env,
-      );
-      if (r.errors.length > 0) notes.push(`${t.name}: ${r.errors.length} body errors (first: ${r.errors[0]})`);
-      entry(bodyRuns, t.name, () => []).push(r);
-    }
-  }
-  for (const t of targets) {
-    const runs = bodyRuns[t.name] ?? [];
-    results.bodies[t.name] = profile.bodies.map((size) => {
-      const ms = runs.flatMap((r) => r.bySize.find((s) => s.bytes === size.bytes)?.ms ?? []);
-      return { bytes: size.bytes, p50: percentile(ms, 50), p99: percentile(ms, 99) };
-    });
-  }
-
-  // 4. Memory: 1,000 streams open at once, then the leak check.
+  // 4. Memory with 1,000 streams open at once (before the large bodies, whose garbage would blur it).
   for (const t of proxies) {
     log(`${t.name}: ${profile.openStreams} concurrent open streams`);
+    results.rss[t.name]!.beforeOpen = rssOf(t);
     let peak = rssOf(t);
     const sampler = setInterval(() => {
       peak = Math.max(peak, rssOf(t));
@@ -369,29 +360,65 @@ async function main(): Promise<void> {
     if (r.errors.length > 0)
       notes.push(`${t.name}: ${r.errors.length} of 1,000 open streams failed (first: ${r.errors[0]})`);
   }
-  const rate = Math.max(1000, ...proxies.map((t) => results.wrk32[t.name]?.rps ?? 0));
+  // 3. Request bodies with the filter rule matching (parse, rewrite, serialise), sequential.
+  const bodyRuns: Partial<Record<PathName, BodyResult[]>> = {};
+  for (let round = 0; round < profile.rounds; round++) {
+    for (const t of rotated(targets, round)) {
+      log(`round ${round + 1}/${profile.rounds}: ${t.name}: request bodies 1 KB / 300 KB / 5 MB`);
+      const r = await runClient<BodyResult>(
+        { mode: "body", url: `${t.url}/v1/small`, sizes: profile.bodies, needle: FILTER_NEEDLE },
+        env,
+      );
+      if (r.errors.length > 0) notes.push(`${t.name}: ${r.errors.length} body errors (first: ${r.errors[0]})`);
+      entry(bodyRuns, t.name, () => []).push(r);
+    }
+  }
+  for (const t of proxies) results.rss[t.name]!.afterBodies = rssOf(t);
+  for (const t of targets) {
+    const runs = bodyRuns[t.name] ?? [];
+    results.bodies[t.name] = profile.bodies.map((size) => {
+      const ms = runs.flatMap((r) => r.bySize.find((s) => s.bytes === size.bytes)?.ms ?? []);
+      return { bytes: size.bytes, p50: percentile(ms, 50), p99: percentile(ms, 99) };
+    });
+  }
+
+  // Leak check: first a warm-up with the same load (heap, JIT and connection pools reach their working size),
+  // then N requests in five slices; RSS after each slice shows a plateau or a slope.
+  const sendRequests = async (t: Target, count: number): Promise<number> => {
+    let done = 0;
+    while (done < count) {
+      const rps = Math.max(500, results.wrk32[t.name]?.rps ?? 1000);
+      const seconds = Math.max(1, Math.min(30, Math.ceil(((count - done) / rps) * 1.05)));
+      done += (await runWrk(`${t.url}/v1/small`, script, 32, seconds)).requests;
+    }
+    return done;
+  };
   for (const t of proxies) {
+    log(`${t.name}: leak check, warm-up then ${profile.leakRequests.toLocaleString("en")} requests`);
+    await sendRequests(t, profile.leakRequests / 5);
     await Bun.sleep(1000);
     const before = rssOf(t);
+    const series: number[] = [];
     let done = 0;
-    log(`${t.name}: leak check, ${profile.leakRequests.toLocaleString("en")} requests`);
-    while (done < profile.leakRequests) {
-      const left = profile.leakRequests - done;
-      const seconds = Math.max(1, Math.min(30, Math.ceil((left / (results.wrk32[t.name]?.rps ?? rate)) * 1.05)));
-      const r = await runWrk(`${t.url}/v1/small`, script, 32, seconds);
-      done += r.requests;
+    for (let slice = 0; slice < 5; slice++) {
+      done += await sendRequests(t, profile.leakRequests / 5);
+      series.push(rssOf(t));
     }
     await Bun.sleep(1000);
     const m = results.rss[t.name]!;
     m.beforeLeak = before;
     m.afterLeak = rssOf(t);
     m.leakRequests = done;
+    m.leakSeries = series;
   }
 
-  // Proof that the helper did its full job on this run: log lines with usage tapped from the streams.
-  const record = lastLogRecord(helper.logFile);
+  // Proof that the helper did its full job on this run: a log line per request, usage tapped from every answer.
+  const summary = logSummary(helper.logFile);
   notes.push(
-    `codex-helper request log: ${(helper.logBytes() / 1024 / 1024).toFixed(1)} MB written this run; last line has usage: ${record?.usage ? "yes" : "no"}`,
+    `codex-helper request log: ${summary.lines.toLocaleString("en")} lines (${(helper.logBytes() / 1024 / 1024).toFixed(1)} MB), ` +
+      `${summary.withUsage.toLocaleString("en")} with usage tapped, ${summary.errors} failures` +
+      (summary.firstError ? ` (first: ${summary.firstError})` : "") +
+      " (lines without usage are requests wrk cut off at the end of each run)",
   );
 
   await stopChild(nginx?.child);

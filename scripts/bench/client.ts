@@ -16,6 +16,8 @@ export interface StreamJob {
   expectEvents: number;
   /** Check sequence numbers arrive complete and in order (costs client CPU; used for the 1,000-stream run). */
   verify?: boolean;
+  /** Spread the slots' first starts over this many ms (steady load) instead of starting all at once (a burst). */
+  staggerMs?: number;
 }
 
 export interface BodyJob {
@@ -110,13 +112,14 @@ async function runStreams(job: StreamJob): Promise<StreamResult> {
   };
   let started = 0;
   const t0 = performance.now();
-  const slot = async () => {
+  const slot = async (index: number) => {
+    if (job.staggerMs) await Bun.sleep((index * job.staggerMs) / job.concurrency);
     while (started < job.total) {
       started++;
       await oneStream(job, result);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(job.concurrency, job.total) }, slot));
+  await Promise.all(Array.from({ length: Math.min(job.concurrency, job.total) }, (_, i) => slot(i)));
   result.wallMs = performance.now() - t0;
   return result;
 }

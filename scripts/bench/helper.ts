@@ -78,12 +78,28 @@ export async function startHelper(
   };
 }
 
-/** Last request-log record (to confirm usage was tapped). */
-export function lastLogRecord(file: string): Record<string, unknown> | undefined {
+/** What the request log says about the run: lines, lines with tapped usage, failures (client hang-ups aside). */
+export function logSummary(file: string): { lines: number; withUsage: number; errors: number; firstError?: string } {
+  const summary: { lines: number; withUsage: number; errors: number; firstError?: string } = {
+    lines: 0,
+    withUsage: 0,
+    errors: 0,
+  };
+  let text = "";
   try {
-    const lines = readFileSync(file, "utf8").trimEnd().split("\n");
-    return JSON.parse(lines[lines.length - 1]!) as Record<string, unknown>;
+    text = readFileSync(file, "utf8");
   } catch {
-    return undefined;
+    return summary;
   }
+  for (const line of text.split("\n")) {
+    if (line === "") continue;
+    summary.lines++;
+    const record = JSON.parse(line) as { usage?: unknown; error?: string; client_aborted?: boolean };
+    if (record.usage) summary.withUsage++;
+    if (record.error && !record.client_aborted) {
+      summary.errors++;
+      summary.firstError ??= record.error;
+    }
+  }
+  return summary;
 }

@@ -28,6 +28,7 @@ export interface Results {
   paths: PathName[];
   ttfe1: PerPath<{ p50: number; p99: number; n: number }>;
   ttfe64: PerPath<{ p50: number; p99: number; n: number }>;
+  ttfe64burst: PerPath<{ p50: number; p99: number; n: number }>;
   full64: PerPath<{ p50: number; p99: number; eventsPerS: number; lost: number }>;
   flood64: PerPath<{ eventsPerS: number; lost: number }>;
   wrk1: PerPath<{ p50: number; p99: number }>;
@@ -35,13 +36,17 @@ export interface Results {
   cpu: PerPath<{ perRequestUs: number; perStreamMs: number }>;
   rss: PerPath<{
     idle: number;
+    beforeOpen?: number;
     open?: number;
+    afterBodies?: number;
     openLost?: number;
     openReordered?: number;
     openTtfeP99?: number;
     beforeLeak?: number;
     afterLeak?: number;
     leakRequests?: number;
+    /** RSS after each fifth of the leak check's requests, under load. */
+    leakSeries?: number[];
   }>;
   bodies: PerPath<{ bytes: number; p50: number; p99: number }[]>;
   startup?: {
@@ -145,7 +150,9 @@ export function renderReport(r: Results): string {
     "### 1–2. Streams (Responses-API SSE)",
     "",
     `Paced streams: ${m.paced.events} events of ~${m.paced.bytes} B, ${m.paced.gap} ms apart (a model answering). ` +
-      `Single-stream runs use short streams (${m.short.events} events, ${m.short.gap} ms apart): the first event does not wait for the rest.`,
+      `Single-stream runs use short streams (${m.short.events} events, ${m.short.gap} ms apart): the first event does not wait for the rest. ` +
+      "64 streams: a new one starts as soon as one ends, either with starts spread over one stream's length (steady load, " +
+      "the first rows and the full-stream figures) or all 64 in the same millisecond (a burst).",
     "",
   );
   header("measure", "added");
@@ -247,6 +254,7 @@ export function renderReport(r: Results): string {
     out.push(`| ${[label, ...proxies.map(pick), target].join(" | ")} |`);
   const h = r.rss["codex-helper"];
   memRow("idle, after start", (p) => mb(r.rss[p]?.idle), `≤ 80 MB${verdict(within(h?.idle, 80))}`);
+  memRow("before the 1,000 streams (after the stream and wrk runs)", (p) => mb(r.rss[p]?.beforeOpen), "");
   memRow(
     `peak with 1,000 open streams (${m.open.events} events, ${m.open.gap} ms apart)`,
     (p) => mb(r.rss[p]?.open),
@@ -258,7 +266,13 @@ export function renderReport(r: Results): string {
     `0 / 0${verdict(h?.openLost === undefined ? undefined : h.openLost === 0 && h.openReordered === 0)}`,
   );
   memRow("time to first event p99 at 1,000 streams", (p) => ms(r.rss[p]?.openTtfeP99), "");
-  memRow("before the leak check (after all runs above)", (p) => mb(r.rss[p]?.beforeLeak), "");
+  memRow("after the large request bodies (5 MB parsed and rewritten)", (p) => mb(r.rss[p]?.afterBodies), "");
+  memRow("before the leak check (after a warm-up of N/5 requests)", (p) => mb(r.rss[p]?.beforeLeak), "");
+  memRow(
+    "under load, after each fifth of N",
+    (p) => (r.rss[p]?.leakSeries ?? []).map((v) => v.toFixed(0)).join(" → ") || "–",
+    "",
+  );
   memRow("after N more small requests", (p) => `${mb(r.rss[p]?.afterLeak)} (N = ${num(r.rss[p]?.leakRequests)})`, "");
   const growth = (p: PathName) => {
     const x = r.rss[p];
