@@ -9,6 +9,8 @@ const PREFIX: Record<string, string> = { fatal: "✖ ", error: "✖ ", warn: "�
  * consola's fancy reporter frames errors with blank lines, which breaks "one clear line" in logs and scripts.
  */
 export const logger: ConsolaInstance = createConsola({
+  // consola lowers its level under NODE_ENV=test (and in CI); a CLI's messages are its output, whatever the env says.
+  level: 3,
   stdout: process.stderr,
   stderr: process.stderr,
   reporters: [

@@ -10,6 +10,7 @@ import { paths } from "../paths";
 import { isLoopbackHostName } from "../proxy/guard";
 import { action } from "./action";
 import { logger } from "./output";
+import { relaunchWithEnv } from "./relaunch";
 
 function parsePort(value: string | undefined, fallback: number): number {
   if (value === undefined || value === "") return fallback;
@@ -40,8 +41,13 @@ export default defineCommand({
     token: { type: "string", description: "Access token clients must present (required beyond loopback)" },
   },
   run: action(async ({ args }) => {
-    // Bun's fetch runs at most 256 requests at once and queues the rest silently (BUN.md #1): lift it before any fetch.
-    process.env.BUN_CONFIG_MAX_HTTP_REQUESTS ??= "65535";
+    // Bun's fetch runs at most 256 requests at once and queues the rest silently (BUN.md #1). Bun reads the limit only
+    // at start-up, so when it is not set yet, serve runs as a child process that has it.
+    const relaunched = await relaunchWithEnv({ BUN_CONFIG_MAX_HTTP_REQUESTS: "65535" });
+    if (relaunched !== undefined) {
+      process.exitCode = relaunched;
+      return;
+    }
     const port = parsePort(args.port, 3211);
     const hostname = args.host;
     const config = await ensureCodexConfig(loadConfig());
