@@ -7,7 +7,7 @@ import type { Subprocess } from "bun";
 import type { BodyResult, StreamResult } from "./bench/client";
 import { FILTER_NEEDLE, logSummary, type RunningHelper, startHelper } from "./bench/helper";
 import { nginxBinary, type RunningNginx, startNginx } from "./bench/nginx";
-import { cpuMs, drain, rssMb, runClient, stopChild } from "./bench/procs";
+import { childPids, cpuMs, drain, rssMb, runClient, stopChild } from "./bench/procs";
 import { type PathName, type Results, renderReport, replaceSection } from "./bench/report";
 import { buildBinary, sessionScanReport, timeCommand, writeFakeSessions } from "./bench/startup";
 import { percentile, sum } from "./bench/stats";
@@ -149,7 +149,8 @@ async function main(): Promise<void> {
 
   const targets: Target[] = [
     { name: "direct", url: upstream.url, pids: () => [upstream.child.pid] },
-    { name: "codex-helper", url: helper.url, pids: () => [helper.child.pid] },
+    // `serve` may relaunch itself as a child (to set BUN_CONFIG_MAX_HTTP_REQUESTS): count both processes.
+    { name: "codex-helper", url: helper.url, pids: () => [helper.child.pid, ...childPids(helper.child.pid)] },
   ];
   if (nginx) {
     const n = nginx;
@@ -193,6 +194,13 @@ async function main(): Promise<void> {
     bodies: {},
   };
   for (const p of proxies) results.rss[p.name] = { idle: rssOf(p) };
+  const helperChildren = childPids(helper.child.pid);
+  if (helperChildren.length > 0) {
+    results.rss["codex-helper"]!.wrapperIdle = rssMb(helper.child.pid);
+    notes.push(
+      `codex-helper runs as two processes (serve relaunches itself with BUN_CONFIG_MAX_HTTP_REQUESTS set); CPU and RSS are the sum of both`,
+    );
+  }
 
   // 1. Time to first event, one stream at a time, then 64 at once (paced streams, as a model answers).
   const c1: Partial<Record<PathName, StreamResult[]>> = {};

@@ -36,6 +36,8 @@ export interface Results {
   cpu: PerPath<{ perRequestUs: number; perStreamMs: number }>;
   rss: PerPath<{
     idle: number;
+    /** RSS of the parent alone when `serve` relaunched itself as a child. */
+    wrapperIdle?: number;
     beforeOpen?: number;
     open?: number;
     afterBodies?: number;
@@ -266,6 +268,9 @@ export function renderReport(r: Results): string {
     out.push(`| ${[label, ...proxies.map(pick), target].join(" | ")} |`);
   const h = r.rss["codex-helper"];
   memRow("idle, after start", (p) => mb(r.rss[p]?.idle), `≤ 80 MB${verdict(within(h?.idle, 80))}`);
+  if (h?.wrapperIdle !== undefined) {
+    memRow("of which the relaunching parent process", (p) => mb(r.rss[p]?.wrapperIdle), "");
+  }
   memRow("before the 1,000 streams (after the stream and wrk runs)", (p) => mb(r.rss[p]?.beforeOpen), "");
   memRow(
     `peak with 1,000 open streams (${m.open.events} events, ${m.open.gap} ms apart)`,
