@@ -84,7 +84,7 @@ export function promptInLine(line: Json): string | undefined {
 
 /** The session_meta of a first line; undefined when the line is not one (then the file is not a session). */
 export function sessionMeta(line: Json | undefined): Omit<SessionHead, "prompt"> | undefined {
-  if (!line || line.type !== "session_meta") return undefined;
+  if (line?.type !== "session_meta") return undefined;
   const payload = obj(line.payload);
   if (!payload) return undefined;
   const id =

@@ -154,7 +154,7 @@ const SESSION_ID = FIELD("session_id");
 const CWD = FIELD("cwd");
 const TIMESTAMP = FIELD("timestamp");
 
-function unescape(json: string | undefined): string | undefined {
+function unescapeJson(json: string | undefined): string | undefined {
   if (json === undefined) return undefined;
   try {
     return JSON.parse(`"${json}"`) as string;
@@ -191,13 +191,13 @@ export function readSessionMeta(file: SessionFile): Omit<SessionHead, "prompt"> 
     const payloadAt = firstLine.indexOf('"payload":');
     const beforeInstructions =
       firstLine.slice(payloadAt === -1 ? 0 : payloadAt).split('"base_instructions"', 1)[0] ?? "";
-    const id = unescape(ID.exec(beforeInstructions)?.[1]) ?? unescape(SESSION_ID.exec(beforeInstructions)?.[1]);
-    const cwd = unescape(CWD.exec(beforeInstructions)?.[1]);
+    const id = unescapeJson(ID.exec(beforeInstructions)?.[1]) ?? unescapeJson(SESSION_ID.exec(beforeInstructions)?.[1]);
+    const cwd = unescapeJson(CWD.exec(beforeInstructions)?.[1]);
     if (id !== undefined && cwd !== undefined && /"source":/.test(beforeInstructions)) {
       return {
         id,
         cwd,
-        started: unescape(TIMESTAMP.exec(beforeInstructions)?.[1]),
+        started: unescapeJson(TIMESTAMP.exec(beforeInstructions)?.[1]),
         subagent: /"source":\{"subagent"/.test(beforeInstructions),
       };
     }
