@@ -37,6 +37,8 @@ export interface Paths {
   logDir: string;
   requestLog: string;
   switchState: string;
+  /** Cache of session heads for `session list|last` (rebuilt from the rollouts when missing). */
+  sessionIndex: string;
   claudeConfigDir: string;
   claudeSettings: string;
   claudeLegacySettings: string;
@@ -62,6 +64,7 @@ export function paths(env: Env = process.env): Paths {
     logDir: join(helper, "logs"),
     requestLog: join(helper, "logs", "requests.jsonl"),
     switchState: join(helper, "switch-state.json"),
+    sessionIndex: join(helper, "cache", "sessions-index.json"),
     claudeConfigDir: claude,
     claudeSettings: join(claude, "settings.json"),
     claudeLegacySettings: join(claude, "claude.json"),
