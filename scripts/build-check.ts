@@ -32,7 +32,7 @@ if (values.help) {
   console.log(`usage: bun run build:check [--dir dist] [--strict]
 
   --dir     the folder \`bun run build\` wrote (default: dist)
-  --strict  a skipped step (no qemu, no session command in the build) counts as a failure`);
+  --strict  a skipped step (no qemu or musl loader to run the arm64 / musl builds) counts as a failure`);
   process.exit(0);
 }
 const DIST = resolve(import.meta.dir, "..", values.dir ?? "dist");
@@ -172,7 +172,7 @@ async function checkIgnoresProjectFiles(bin: string): Promise<Outcome> {
 }
 
 async function checkSessionList(bin: string, commands: string): Promise<Outcome> {
-  if (!commands.split("|").includes("session")) return skip("no `session` command in this build yet");
+  if (!commands.split("|").includes("session")) return fail(`no session command in --help (${commands})`);
   const id = "0199a7c2-5b1e-7d40-9f3a-3c2b1a0e9d87";
   // Codex names the folder and file in local time; a session from a minute ago, in the folder we run from.
   const now = new Date(Date.now() - 60_000);
@@ -202,11 +202,20 @@ async function checkSessionList(bin: string, commands: string): Promise<Outcome>
     },
   ];
   writeFileSync(join(day, `rollout-${stamp}-${id}.jsonl`), `${lines.map((l) => JSON.stringify(l)).join("\n")}\n`);
-  const r = await run([bin, "session", "list"]);
-  if (r.code !== 0 || !(r.stdout + r.stderr).includes(id.slice(0, 8))) {
-    return fail(`expected the fixture session ${id.slice(0, 8)}…; ${describe(r)}`);
+  const r = await run([bin, "session", "list", "--json"]);
+  let listed: { id?: string; prompt?: string; matches_project?: boolean }[] = [];
+  try {
+    listed = JSON.parse(r.stdout);
+  } catch {}
+  const found = Array.isArray(listed) ? listed.find((session) => session.id === id) : undefined;
+  if (r.code !== 0 || !found?.matches_project || found.prompt !== "smoke test prompt from build-check") {
+    return fail(`expected the fixture session as this folder's, with its prompt; ${describe(r)}`);
   }
-  return pass(`listed fixture session ${id.slice(0, 8)}…`);
+  const lastRun = await run([bin, "session", "last"]);
+  if (lastRun.code !== 0 || !lastRun.stdout.includes(`codex resume ${id}`)) {
+    return fail(`session last: expected "codex resume ${id}"; ${describe(lastRun)}`);
+  }
+  return pass(`session list --json and session last found fixture session ${id.slice(0, 8)}… of this folder`);
 }
 
 /** `serve` on a free port in front of a fake upstream: one streamed Responses request arrives whole, and is logged. */
