@@ -60,9 +60,14 @@ export default defineCommand({
     const { startProxy } = await import("../proxy/runtime");
     const { createAdminState } = await import("../admin/state");
     const { adminRoutes } = await import("../admin/routes");
+    const { startUsageMonitor } = await import("../usage/start-monitor");
+    const report = { warn: (m: string) => logger.warn(m), info: (m: string) => logger.info(m) };
+    let adminState: ReturnType<typeof createAdminState> | undefined;
+    let monitor: ReturnType<typeof startUsageMonitor> | undefined;
     let runtime: ReturnType<typeof startProxy>;
     try {
       runtime = startProxy({
+        onUpstreamFailure: (key, status) => monitor?.onUpstreamFailure(key, status),
         service: "codex",
         hostname,
         port,
@@ -70,7 +75,10 @@ export default defineCommand({
         accessToken,
         report: { warn: (m) => logger.warn(m), info: (m) => logger.info(m) },
         // status, reset and metrics under /_codex-helper (the dashboard reads the same state).
-        admin: (sources) => adminRoutes(createAdminState(sources)),
+        admin: (sources) => {
+          adminState = createAdminState(sources);
+          return adminRoutes(adminState);
+        },
       });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
@@ -78,6 +86,9 @@ export default defineCommand({
         throw new UserError(`${hostname}:${port} is already in use (another codex-helper serve?)`);
       throw error;
     }
+    // Quota-aware routing: poll usage providers and mark spent upstreams (requests never wait for a poll).
+    monitor = startUsageMonitor(runtime, { report });
+    adminState?.setUsageSource(() => monitor?.status());
     const pool = activePool(config, "codex");
     logger.success(
       `codex-helper serving codex on ${runtime.server.url} — config "${pool?.name ?? "none"}", ${pool?.upstreams.length ?? 0} upstream(s); log: ${paths().requestLog}`,
@@ -85,6 +96,7 @@ export default defineCommand({
     await new Promise<void>((resolve) => {
       const stop = () => {
         logger.info("stopping…");
+        monitor?.stop();
         void runtime.stop(false).then(resolve);
         // A second signal, or streams that never end: do not hang the terminal.
         setTimeout(() => void runtime.stop(true).then(resolve), 3000).unref();

@@ -27,6 +27,8 @@ export interface ProxyRuntimeOptions {
   /** Poll interval of config.json and filter.json (ms). */
   watchIntervalMs?: number;
   report?: { warn(message: string): void; info(message: string): void };
+  /** An upstream failed (usage providers refresh on quota-style answers). */
+  onUpstreamFailure?: (key: string, status: number | undefined) => void;
   /** Called with the deps before the app is built: usage monitors and admin routes hook in here. */
   admin?: (runtime: Omit<ProxyRuntime, "server" | "stop">) => Hono | undefined;
 }
@@ -91,6 +93,7 @@ export function startProxy(options: ProxyRuntimeOptions): ProxyRuntime {
     now: options.now ?? Date.now,
     filter: filter.current,
     log: (record) => log.write(record),
+    onUpstreamFailure: options.onUpstreamFailure,
     limits: {
       ...DEFAULT_LIMITS,
       ...(settings.max_body_bytes ? { maxBodyBytes: settings.max_body_bytes } : {}),
