@@ -54,6 +54,9 @@ export function upstreamHeaders(client: Headers, auth: Auth, service: Service, b
     if (HOP_BY_HOP.has(name) || CLIENT_CREDENTIALS.has(name) || dropped.has(name)) return;
     // The body may have been filtered or decoded: its length and encoding are ours to state.
     if (name === "content-length" || name === "content-encoding") return;
+    // Ask for plain answers: the usage tap reads them as they pass, and on loopback compression buys nothing
+    // (Claude Code asks for gzip/br/zstd). An upstream that compresses anyway is still forwarded as it is.
+    if (name === "accept-encoding") return;
     out.set(name, value);
   });
   if (auth.auth_token) out.set("authorization", `Bearer ${auth.auth_token}`);
