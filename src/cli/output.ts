@@ -1,6 +1,6 @@
 // The one consola instance (human messages on stderr, one line each), the stdout printer for data, secret masking.
 import { formatWithOptions } from "node:util";
-import { type ConsolaInstance, createConsola, type LogObject } from "consola";
+import { type ConsolaInstance, createConsola, type LogObject } from "consola/core";
 
 const PREFIX: Record<string, string> = { fatal: "✖ ", error: "✖ ", warn: "⚠ ", success: "✔ ", fail: "✖ ", ready: "✔ " };
 
