@@ -423,7 +423,7 @@ async function main(): Promise<void> {
   // Proof that the helper did its full job on this run: a log line per request, usage tapped from every answer.
   const summary = logSummary(helper.logFile);
   notes.push(
-    `codex-helper request log: ${summary.lines.toLocaleString("en")} lines (${(helper.logBytes() / 1024 / 1024).toFixed(1)} MB), ` +
+    `codex-helper request log (requests.jsonl; rotated files aside): ${summary.lines.toLocaleString("en")} lines (${(helper.logBytes() / 1024 / 1024).toFixed(1)} MB), ` +
       `${summary.withUsage.toLocaleString("en")} with usage tapped, ${summary.errors} failures` +
       (summary.firstError ? ` (first: ${summary.firstError})` : "") +
       " (lines without usage are requests wrk cut off at the end of each run)",

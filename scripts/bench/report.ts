@@ -328,7 +328,10 @@ export function renderReport(r: Results): string {
       "",
     );
   } else out.push("Start-up not measured (no compiled binary this run).", "");
-  out.push(r.sessions ?? "Session scan: `scripts/bench-sessions.ts` not present in this checkout.", "");
+  if (r.sessions === undefined) out.push("Session scan: `scripts/bench-sessions.ts` not present in this checkout.", "");
+  else if (/^\s*[|#]/.test(r.sessions)) out.push(r.sessions, "");
+  // Plain-text output of scripts/bench-sessions.ts is kept as it printed it.
+  else out.push("Session scan (`scripts/bench-sessions.ts`):", "", "```text", r.sessions, "```", "");
 
   if (m.notes.length > 0) {
     out.push("Notes from this run:", "", ...m.notes.map((n) => `- ${n}`), "");
