@@ -1,4 +1,5 @@
 // `codex-helper serve`: bootstrap a first upstream if needed, then run the proxy (Codex, Claude or both) until stopped.
+import { statSync } from "node:fs";
 import { defineCommand } from "citty";
 import { readClaudeSettings } from "../claude/bootstrap-source";
 import { readCodexSettings } from "../codex/bootstrap-source";
@@ -10,6 +11,7 @@ import { activePool, type ConfigFile, type Service } from "../config/schema";
 import { UserError } from "../errors";
 import { paths } from "../paths";
 import { isLoopbackHostName } from "../proxy/guard";
+import { pointsAtSelf } from "../proxy/self-loop";
 import { action } from "./action";
 import { logger } from "./output";
 import { relaunchWithEnv } from "./relaunch";
@@ -22,6 +24,19 @@ function parsePort(flag: string, value: string | undefined, fallback: number): n
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new UserError(`${flag}: "${value}" is not a port number`);
   return port;
+}
+
+/** config.json holds API keys: say so when group or others can read it (we write it 0600; an editor may not). */
+function warnIfReadableByOthers(file: string): void {
+  if (process.platform === "win32") return;
+  try {
+    const mode = statSync(file).mode & 0o777;
+    if ((mode & 0o077) !== 0) {
+      logger.warn(`${file} is readable by others (mode ${mode.toString(8)}) and holds API keys: chmod 600 ${file}`);
+    }
+  } catch {
+    // not there yet
+  }
 }
 
 const SOURCES: Record<Service, { read: () => BootstrapResult; what: string }> = {
@@ -71,6 +86,7 @@ export default defineCommand({
     };
     const hostname = args.host;
     let config = loadConfig();
+    warnIfReadableByOthers(paths().config);
     for (const service of services) config = await ensureServiceConfig(config, service);
     const accessToken = args.token ?? process.env.CODEX_HELPER_TOKEN ?? config.settings?.access_token;
     if (!isLoopbackHostName(hostname) && !accessToken) {
@@ -109,6 +125,15 @@ export default defineCommand({
           throw new UserError(`${hostname}:${ports[service]} is already in use (another codex-helper serve?)`);
         }
         throw error;
+      }
+      const loops = (activePool(config, service)?.upstreams ?? []).filter((u) =>
+        pointsAtSelf(u.base_url, hostname, runtime.server.server.port as number),
+      );
+      if (loops.length > 0) {
+        void runtime.stop(true);
+        throw new UserError(
+          `${paths().config}: ${service} upstream ${loops[0]!.base_url} points at this proxy itself (a request loop); change it or use another --port`,
+        );
       }
       // Quota-aware routing: poll usage providers and mark spent upstreams (requests never wait for a poll).
       monitor = startUsageMonitor(runtime, { report });

@@ -8,6 +8,7 @@ import type { Attempt, RequestRecord } from "../log/record";
 import { AnswerObserver } from "../usage/tokens";
 import { classifyStatus, describeFetchError } from "./classify";
 import { errorResponse, protocolOf, streamFailureEvent } from "./error-body";
+import { type HoldResult, holdUntilOutput } from "./hold-until-output";
 import { BadBodyEncoding, BodyTooLarge, readBody } from "./request-body";
 import { type TapEnd, tapStream } from "./stream-tap";
 import { clientResponseHeaders, upstreamHeaders, upstreamUrl } from "./upstream-request";
@@ -195,8 +196,32 @@ export async function forward(req: Request, deps: ProxyDeps): Promise<Response> 
       deps.onUpstreamFailure?.(entry.key, res.status);
       continue;
     }
+    // Responses streams: hold the preamble until the first output event, so a 200 that fails before any output
+    // (response.failed, error, a reset, silence) is a failover the client never sees.
+    let committed: Extract<HoldResult, { kind: "commit" }> | undefined;
+    if (protocol === "responses" && res.body !== null && streamFormat(res, req.method) === "sse") {
+      const gate = await holdUntilOutput(res.body, deps.limits.idleTimeoutMs, req.signal);
+      if (gate.kind === "client_abort") {
+        return finishEarly(new Response(null, { status: 499 }), "client aborted before the answer", {
+          client_aborted: true,
+        });
+      }
+      if (gate.kind === "fail") {
+        const reason = `before output: ${gate.reason}`;
+        attempts.push({
+          upstream_base_url: upstream.base_url,
+          status_code: res.status,
+          error: reason,
+          duration_ms: msSince(attemptT0),
+        });
+        deps.balancer.recordFailure(entry.key, deps.now(), { reason });
+        deps.onUpstreamFailure?.(entry.key, undefined);
+        continue;
+      }
+      committed = gate;
+    }
     attempts.push({ upstream_base_url: upstream.base_url, status_code: res.status, duration_ms: msSince(attemptT0) });
-    return serve(res, entry, mode, (reason) => timeout.abort(reason));
+    return serve(res, entry, mode, (reason) => timeout.abort(reason), committed);
   }
 
   // Every candidate failed: tell the client when to come back, in a shape it retries sensibly (never a bare 5xx).
@@ -224,6 +249,7 @@ export async function forward(req: Request, deps: ProxyDeps): Promise<Response> 
     entry: PoolEntry,
     candidateMode: CandidateMode,
     abortUpstream: (reason: Error) => void,
+    committed?: Extract<HoldResult, { kind: "commit" }>,
   ): Response | Promise<Response> {
     const headers = clientResponseHeaders(res.headers);
     const format = streamFormat(res, req.method);
@@ -244,7 +270,8 @@ export async function forward(req: Request, deps: ProxyDeps): Promise<Response> 
     // The body streams through; the length header of a body we re-chunk would be a promise we cannot keep.
     headers.delete("content-length");
     const tapped = tapStream({
-      body: res.body,
+      body: committed?.reader ?? res.body,
+      prefix: committed?.held,
       format,
       observer,
       idleTimeoutMs: deps.limits.idleTimeoutMs,

@@ -11,6 +11,7 @@ import { paths } from "../paths";
 import { createApp } from "./app";
 import { DEFAULT_LIMITS, type PoolSnapshot, type ProxyDeps, type UpstreamFetch } from "./forward";
 import { isLoopbackHostName } from "./guard";
+import { pointsAtSelf } from "./self-loop";
 import { type RunningServer, startServer } from "./server";
 
 export interface ProxyRuntimeOptions {
@@ -44,18 +45,34 @@ export interface ProxyRuntime {
   stop(force?: boolean): Promise<void>;
 }
 
-/** Pool snapshots are rebuilt only when the config object changes (a reload swaps it). */
-function poolSnapshotter(config: ConfigSource, service: Service): () => PoolSnapshot {
+/**
+ * Pool snapshots are rebuilt only when the config object changes (a reload swaps it). An upstream that points back at
+ * our own listener is left out with a warning: forwarding to ourselves would loop until something breaks.
+ */
+function poolSnapshotter(
+  config: ConfigSource,
+  service: Service,
+  self: () => { host: string; port: number } | undefined,
+  warn: (message: string) => void,
+): () => PoolSnapshot {
   let seen: ConfigFile | undefined;
+  let seenListener: { host: string; port: number } | undefined;
   let snapshot: PoolSnapshot = { configName: null, entries: [] };
   return () => {
     const current = config.current();
-    if (current !== seen) {
+    const listener = self();
+    if (current !== seen || listener !== seenListener) {
       seen = current;
+      seenListener = listener;
       const pool = activePool(current, service);
+      const upstreams = (pool?.upstreams ?? []).filter((upstream) => {
+        if (!listener || !pointsAtSelf(upstream.base_url, listener.host, listener.port)) return true;
+        warn(`upstream ${upstream.base_url} of config "${pool?.name}" points at this proxy itself; skipped`);
+        return false;
+      });
       snapshot = {
         configName: pool?.name ?? null,
-        entries: (pool?.upstreams ?? []).map((upstream) => ({ key: upstreamKey(upstream), upstream })),
+        entries: upstreams.map((upstream) => ({ key: upstreamKey(upstream), upstream })),
       };
     }
     return snapshot;
@@ -84,7 +101,8 @@ export function startProxy(options: ProxyRuntimeOptions): ProxyRuntime {
     onError: report.warn,
   });
   const balancer = new Balancer();
-  const pool = poolSnapshotter(config, options.service);
+  let listener: { host: string; port: number } | undefined;
+  const pool = poolSnapshotter(config, options.service, () => listener, report.warn);
   const deps: ProxyDeps = {
     service: options.service,
     pool,
@@ -114,6 +132,7 @@ export function startProxy(options: ProxyRuntimeOptions): ProxyRuntime {
       report.warn(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
   });
   const server = startServer(app, { hostname: options.hostname, port: options.port });
+  listener = { host: options.hostname, port: server.server.port as number };
   return {
     ...partial,
     server,

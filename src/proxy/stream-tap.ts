@@ -9,7 +9,10 @@ export type TapEnd =
   | { kind: "client_abort" };
 
 export interface TapOptions {
-  body: ReadableStream<Uint8Array>;
+  /** The upstream body, or a reader already part-read (see `prefix`). */
+  body: ReadableStream<Uint8Array> | ReadableStreamDefaultReader<Uint8Array>;
+  /** Chunks already read off `body` (a held-back preamble) that go to the client first. */
+  prefix?: Uint8Array[];
   /** How to read the bytes on the side: as SSE events, as one JSON document, or not at all. */
   format: "sse" | "json" | "none";
   observer: AnswerObserver;
@@ -31,7 +34,8 @@ const encoder = new TextEncoder();
  * so backpressure passes through and nothing is buffered here.
  */
 export function tapStream(options: TapOptions): ReadableStream<Uint8Array> {
-  const reader = options.body.getReader();
+  const reader = options.body instanceof ReadableStream ? options.body.getReader() : options.body;
+  const prefix = options.prefix ? [...options.prefix] : [];
   const parser = options.format === "sse" ? new SseParser((m) => options.observer.onSse(m)) : undefined;
   const jsonChunks: Uint8Array[] = [];
   let jsonBytes = 0;
@@ -78,7 +82,8 @@ export function tapStream(options: TapOptions): ReadableStream<Uint8Array> {
       async pull(controller) {
         let result: Awaited<ReturnType<typeof reader.read>>;
         try {
-          result = await reader.read();
+          const held = prefix.shift();
+          result = held !== undefined ? { done: false, value: held } : await reader.read();
         } catch (error) {
           if (ended) return;
           const message = idleFired

@@ -16,7 +16,7 @@ test("300 concurrent streams through a real serve each get their first event pro
       new Response(
         new ReadableStream({
           async start(controller) {
-            controller.enqueue(encoder.encode('data: {"type":"response.created"}\n\n'));
+            controller.enqueue(encoder.encode('data: {"type":"response.output_item.added"}\n\n'));
             await Bun.sleep(4000);
             controller.close();
           },
