@@ -44,6 +44,7 @@ export interface BodyResult {
 }
 
 const REQUEST_BODY = JSON.stringify({ model: "bench-model", input: "hello", stream: true });
+const OUTPUT_MARKER = "event: response.output_text.delta";
 
 async function oneStream(job: StreamJob, result: StreamResult | undefined): Promise<void> {
   const t0 = performance.now();
@@ -52,6 +53,10 @@ async function oneStream(job: StreamJob, result: StreamResult | undefined): Prom
   let prevNewline = false;
   const decoder = job.verify ? new TextDecoder() : undefined;
   let text = "";
+  // Time to first *output*: the first text delta, what a user sees as the first token. (codex-helper holds lifecycle
+  // events such as response.created until the first output, so it can still fail over invisibly before it.)
+  const firstOutput = new TextDecoder();
+  let seen = "";
   try {
     const res = await fetch(job.url, {
       method: "POST",
@@ -75,7 +80,11 @@ async function oneStream(job: StreamJob, result: StreamResult | undefined): Prom
         }
       }
       prevNewline = chunk[chunk.length - 1] === 10 && chunk[chunk.length - 2] !== 10;
-      if (ttfe === undefined && events > 0) ttfe = performance.now() - t0;
+      if (ttfe === undefined) {
+        // Only the tail of the previous chunk is kept: the marker may be split across chunks.
+        seen = seen.slice(-32) + firstOutput.decode(chunk, { stream: true });
+        if (seen.includes(OUTPUT_MARKER)) ttfe = performance.now() - t0;
+      }
       if (decoder) text += decoder.decode(chunk, { stream: true });
     }
   } catch (error) {

@@ -152,39 +152,40 @@ export function renderReport(r: Results): string {
     "### 1–2. Streams (Responses-API SSE)",
     "",
     `Paced streams: ${m.paced.events} events of ~${m.paced.bytes} B, ${m.paced.gap} ms apart (a model answering). ` +
-      `Single-stream runs use short streams (${m.short.events} events, ${m.short.gap} ms apart): the first event does not wait for the rest. ` +
+      '"Time to first output" is until the first text delta arrives (the upstream sends it one gap after `response.created`). ' +
+      `Single-stream runs use short streams (${m.short.events} events, ${m.short.gap} ms apart): the first output does not wait for the rest. ` +
       "64 streams: a new one starts as soon as one ends, either with starts spread over one stream's length (steady load, " +
       "the first rows and the full-stream figures) or all 64 in the same millisecond (a burst).",
     "",
   );
   header("measure", "added");
   row(
-    "time to first event p50, 1 stream",
+    "time to first output p50, 1 stream",
     (p) => r.ttfe1[p]?.p50,
     "added ≤ 100 µs",
     within(addedOf(r.ttfe1, "p50"), 0.1),
   );
-  row("time to first event p99, 1 stream", (p) => r.ttfe1[p]?.p99, "added ≤ 1 ms", within(addedOf(r.ttfe1, "p99"), 1));
+  row("time to first output p99, 1 stream", (p) => r.ttfe1[p]?.p99, "added ≤ 1 ms", within(addedOf(r.ttfe1, "p99"), 1));
   row(
-    "time to first event p50, 64 streams (steady)",
+    "time to first output p50, 64 streams (steady)",
     (p) => r.ttfe64[p]?.p50,
     "added ≤ 1 ms",
     within(addedOf(r.ttfe64, "p50"), 1),
   );
   row(
-    "time to first event p99, 64 streams (steady)",
+    "time to first output p99, 64 streams (steady)",
     (p) => r.ttfe64[p]?.p99,
     "added ≤ 5 ms",
     within(addedOf(r.ttfe64, "p99"), 5),
   );
   row(
-    "time to first event p50, 64 streams starting in the same ms",
+    "time to first output p50, 64 streams starting in the same ms",
     (p) => r.ttfe64burst[p]?.p50,
     "added ≤ 1 ms",
     within(addedOf(r.ttfe64burst, "p50"), 1),
   );
   row(
-    "time to first event p99, 64 streams starting in the same ms",
+    "time to first output p99, 64 streams starting in the same ms",
     (p) => r.ttfe64burst[p]?.p99,
     "added ≤ 5 ms",
     within(addedOf(r.ttfe64burst, "p99"), 5),
@@ -282,7 +283,7 @@ export function renderReport(r: Results): string {
     (p) => `${r.rss[p]?.openLost ?? "–"} / ${r.rss[p]?.openReordered ?? "–"}`,
     `0 / 0${verdict(h?.openLost === undefined ? undefined : h.openLost === 0 && h.openReordered === 0)}`,
   );
-  memRow("time to first event p99 at 1,000 streams", (p) => ms(r.rss[p]?.openTtfeP99), "");
+  memRow("time to first output p99 at 1,000 streams", (p) => ms(r.rss[p]?.openTtfeP99), "");
   memRow("after the large request bodies (5 MB parsed and rewritten)", (p) => mb(r.rss[p]?.afterBodies), "");
   memRow("before the leak check (after a warm-up of N/5 requests)", (p) => mb(r.rss[p]?.beforeLeak), "");
   memRow(
