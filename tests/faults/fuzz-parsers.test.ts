@@ -150,7 +150,8 @@ describe("fuzzed user files", () => {
       fc.oneof(fc.string({ maxLength: 300 }), fc.uint8Array({ maxLength: 300 }), fc.json()),
       80,
     );
-    samples.forEach((content, i) => writeFileSync(`${dir}/rollout-2026-01-01T00-00-00-${i}.jsonl`, content));
+    for (const [i, content] of samples.entries())
+      writeFileSync(`${dir}/rollout-2026-01-01T00-00-00-${i}.jsonl`, content);
     expect(() =>
       findSessions({ sessionsDir: home.paths.codexSessions, projectDir: "/p", all: true, limit: 100 }),
     ).not.toThrow();
