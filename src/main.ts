@@ -10,6 +10,7 @@ const main = defineCommand({
     description: "Local proxy and helper for the OpenAI Codex CLI (and, experimentally, Claude Code)",
   },
   subCommands: {
+    dashboard: () => import("./cli/dashboard").then((m) => m.default),
     session: () => import("./cli/session").then((m) => m.default),
     serve: () => import("./cli/serve").then((m) => m.default),
     config: () => import("./cli/config").then((m) => m.default),

@@ -98,6 +98,7 @@ export default defineCommand({
     const { createAdminState } = await import("../admin/state");
     const { adminRoutes } = await import("../admin/routes");
     const { startUsageMonitor } = await import("../usage/start-monitor");
+    const { dashboardRoutes } = await import("../dashboard/routes");
     const report = { warn: (m: string) => logger.warn(m), info: (m: string) => logger.info(m) };
 
     // Each service is its own proxy (config section, balancer, listener); they share only the code and the log file.
@@ -117,7 +118,9 @@ export default defineCommand({
           // status, reset and metrics under /_codex-helper (the dashboard reads the same state).
           admin: (sources) => {
             adminState = createAdminState(sources);
-            return adminRoutes(adminState);
+            const routes = adminRoutes(adminState);
+            routes.route("/", dashboardRoutes({ state: adminState, service }));
+            return routes;
           },
         });
       } catch (error) {
@@ -140,7 +143,7 @@ export default defineCommand({
       adminState?.setUsageSource(() => monitor?.status());
       const pool = activePool(config, service);
       logger.success(
-        `codex-helper serving ${service} on ${runtime.server.url} — config "${pool?.name ?? "none"}", ${pool?.upstreams.length ?? 0} upstream(s); log: ${paths().requestLog}`,
+        `codex-helper serving ${service} on ${runtime.server.url} — config "${pool?.name ?? "none"}", ${pool?.upstreams.length ?? 0} upstream(s); dashboard: ${runtime.server.url}/_codex-helper/; log: ${paths().requestLog}`,
       );
       return { runtime, monitor };
     });

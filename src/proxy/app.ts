@@ -23,7 +23,8 @@ function clientAddress(env: unknown, req: Request): string | undefined {
 }
 
 export function createApp(deps: AppDeps): Hono {
-  const app = new Hono();
+  // Not strict: the dashboard lives at `/_codex-helper/` with its trailing slash.
+  const app = new Hono({ strict: false });
 
   app.use("*", async (c, next) => {
     const isAdmin = c.req.path === ADMIN_PREFIX || c.req.path.startsWith(`${ADMIN_PREFIX}/`);
@@ -42,6 +43,10 @@ export function createApp(deps: AppDeps): Hono {
 
   app.get(`${ADMIN_PREFIX}/health`, (c) => c.json({ ok: true, service: deps.service, version }));
   if (deps.admin) app.route(ADMIN_PREFIX, deps.admin);
+  // Nothing under the admin prefix is ever forwarded upstream.
+  app.all(`${ADMIN_PREFIX}/*`, () =>
+    errorResponse(deps.service, { status: 404, message: "codex-helper: no such admin path", type: "not_found_error" }),
+  );
 
   app.all("*", (c) => {
     const req = c.req.raw;
