@@ -1,5 +1,5 @@
 // The dashboard's one script (plain JS, embedded): renders upstreams and requests from the server's live SSE feed.
-export const LIVE_SCRIPT = String.raw`
+export const LIVE_SCRIPT = `
 (() => {
   const base = document.body.dataset.base;
   const csrf = document.body.dataset.csrf;

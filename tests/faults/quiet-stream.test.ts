@@ -1,6 +1,6 @@
 // BUN.md trap 2: Bun.serve closes a connection idle for 10 s; a reasoning model can be silent for minutes.
 import { expect, test } from "bun:test";
-import { responsesEvents, sseResponse, startFakeUpstream } from "../fixtures/fake-upstream";
+import { responsesEvents, startFakeUpstream } from "../fixtures/fake-upstream";
 import { startTestProxy, until, upstream } from "../fixtures/proxy";
 import { tempHome } from "../fixtures/temp-home";
 
