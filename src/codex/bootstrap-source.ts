@@ -1,7 +1,7 @@
 // Reads what the Codex bootstrap needs (config.toml, its backup, auth.json, switch state) without ever writing.
 import { parse as parseToml } from "smol-toml";
 import type { CodexSettingsInput } from "../config/bootstrap";
-import { readTextIfExists } from "../config/load";
+import { readJsonIfExists, readTextIfExists } from "../config/load";
 import { parseSwitchState } from "../config/switch-state";
 import { UserError } from "../errors";
 import { paths } from "../paths";
@@ -18,16 +18,6 @@ function readToml(file: string): Record<string, unknown> | undefined {
   }
 }
 
-function readJson(file: string): Record<string, unknown> | undefined {
-  const text = readTextIfExists(file);
-  if (text === undefined || text.trim() === "") return undefined;
-  try {
-    return JSON.parse(text) as Record<string, unknown>;
-  } catch (error) {
-    throw new UserError(`${file}: not valid JSON (${(error as Error).message})`);
-  }
-}
-
 export function readCodexSettings(env: Record<string, string | undefined> = process.env): CodexSettingsInput {
   const p = paths(env);
   const stateText = readTextIfExists(p.switchState);
@@ -35,7 +25,7 @@ export function readCodexSettings(env: Record<string, string | undefined> = proc
     configToml: readToml(p.codexConfig),
     backupToml: readToml(p.codexConfigBackup),
     switchState: parseSwitchState(stateText, p.switchState).codex,
-    auth: readJson(p.codexAuth),
+    auth: readJsonIfExists(p.codexAuth),
     env,
     files: { config: p.codexConfig, auth: p.codexAuth },
   };

@@ -31,3 +31,14 @@ export function loadConfig(file: string = paths().config): ConfigFile {
   if (text === undefined || text.trim() === "") return emptyConfig();
   return parseConfigText(text, file);
 }
+
+/** A JSON object from a file we only read (a client's settings); undefined when absent or empty, one line when bad. */
+export function readJsonIfExists(file: string): Record<string, unknown> | undefined {
+  const text = readTextIfExists(file);
+  if (text === undefined || text.trim() === "") return undefined;
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch (error) {
+    throw new UserError(`${file}: not valid JSON (${(error as Error).message})`);
+  }
+}

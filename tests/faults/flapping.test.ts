@@ -1,9 +1,9 @@
 // 200 concurrent streams through a real serve while one upstream flaps between healthy and failing.
 import { expect, test } from "bun:test";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { jsonResponse, responsesEvents, sseResponse, startFakeUpstream } from "../fixtures/fake-upstream";
 import { until } from "../fixtures/proxy";
+import { startServeProcess } from "../fixtures/serve-process";
 import { tempHome } from "../fixtures/temp-home";
 
 test("no request is lost: each completes or fails over, and the log has exactly one line per request", async () => {
@@ -44,19 +44,9 @@ test("no request is lost: each completes or fails over, and the log has exactly 
       },
     }),
   );
-  const serve = Bun.spawn(["bun", join(import.meta.dir, "../../src/main.ts"), "serve", "--port", "0"], {
-    env: { PATH: process.env.PATH ?? "", ...home.env },
-    stderr: "pipe",
-  });
-  try {
-    const reader = serve.stderr.getReader();
-    let banner = "";
-    while (!/127\.0\.0\.1:\d+/.test(banner)) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error(banner);
-      banner += new TextDecoder().decode(value);
-    }
-    const url = `http://${/127\.0\.0\.1:\d+/.exec(banner)![0]}/responses`;
+  await using serve = await startServeProcess({ PATH: process.env.PATH ?? "", ...home.env });
+  {
+    const url = `${serve.url}/responses`;
     // Cooldowns would park the flapping upstream after its first failure: reset it now and then to keep it flapping.
     const admin = url.replace("/responses", "/_codex-helper/upstreams/0/reset");
     const resets = setInterval(() => void fetch(admin, { method: "POST" }).catch(() => {}), 20);
@@ -81,8 +71,5 @@ test("no request is lost: each completes or fails over, and the log has exactly 
     expect(lines).toHaveLength(200);
     expect(lines.every((r) => r.status_code === 200 && r.usage?.total_tokens === 5)).toBe(true);
     expect(lines.some((r) => r.attempts.length > 1)).toBe(true);
-  } finally {
-    serve.kill("SIGTERM");
-    await serve.exited;
   }
 }, 30_000);

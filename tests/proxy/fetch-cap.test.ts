@@ -3,6 +3,7 @@ import { expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startFakeUpstream } from "../fixtures/fake-upstream";
+import { startServeProcess } from "../fixtures/serve-process";
 import { tempHome } from "../fixtures/temp-home";
 
 const ROOT = join(import.meta.dir, "../..");
@@ -32,16 +33,9 @@ test("300 concurrent streams through a real serve each get their first event pro
   );
   const env: Record<string, string> = { ...(process.env as Record<string, string>), ...home.env };
   delete env.BUN_CONFIG_MAX_HTTP_REQUESTS;
-  const serve = Bun.spawn(["bun", join(ROOT, "src/main.ts"), "serve", "--port", "0"], { env, stderr: "pipe" });
-  try {
-    const reader = serve.stderr.getReader();
-    let banner = "";
-    while (!/127\.0\.0\.1:\d+/.test(banner)) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`serve exited: ${banner}`);
-      banner += new TextDecoder().decode(value);
-    }
-    const proxyUrl = `http://${/127\.0\.0\.1:\d+/.exec(banner)![0]}/responses`;
+  await using serve = await startServeProcess(env);
+  {
+    const proxyUrl = `${serve.url}/responses`;
     const client = Bun.spawn(["bun", join(ROOT, "tests/fixtures/stream-client.ts"), proxyUrl, "300", "3000"], {
       env: { ...env, BUN_CONFIG_MAX_HTTP_REQUESTS: "4096" },
       stdout: "pipe",
@@ -51,8 +45,5 @@ test("300 concurrent streams through a real serve each get their first event pro
     expect(result.firsts).toHaveLength(300);
     // Generous for a loaded 2-core machine; the failure mode is 4 s or never.
     expect(Math.max(...result.firsts)).toBeLessThan(2500);
-  } finally {
-    serve.kill("SIGTERM");
-    await serve.exited;
   }
 }, 20_000);
