@@ -30,8 +30,8 @@ writeFileSync(
         },
       },
     },
-  }),,
-  { mode: 0o600 }
+  }),
+  { mode: 0o600 },
 );
 
 console.log(`temp home: ${env.HOME}`);
