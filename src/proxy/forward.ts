@@ -11,6 +11,7 @@ import { errorResponse, protocolOf, streamFailureEvent } from "./error-body";
 import { type HoldResult, holdUntilOutput } from "./hold-until-output";
 import { BadBodyEncoding, BodyTooLarge, readBody } from "./request-body";
 import { type TapEnd, tapStream } from "./stream-tap";
+import { type ReachabilityProbe, tcpProbe } from "./tcp-probe";
 import { clientResponseHeaders, upstreamHeaders, upstreamUrl } from "./upstream-request";
 
 export interface PoolEntry {
@@ -28,6 +29,11 @@ export interface ProxyLimits {
   maxBodyBytes: number;
   /** Until the upstream's response headers arrive. */
   firstByteTimeoutMs: number;
+  /**
+   * No headers after this long: probe the upstream's host with a plain TCP connect; if that cannot connect either, the
+   * attempt is a connect timeout (fail over now) rather than a slow answer (keep waiting up to firstByteTimeoutMs).
+   */
+  connectTimeoutMs: number;
   /** Longest silence inside a response body. */
   idleTimeoutMs: number;
   /** Cap of the Retry-After we tell clients when every upstream is down. */
@@ -37,6 +43,7 @@ export interface ProxyLimits {
 export const DEFAULT_LIMITS: ProxyLimits = {
   maxBodyBytes: 32 * 1024 * 1024,
   firstByteTimeoutMs: 120_000,
+  connectTimeoutMs: 10_000,
   idleTimeoutMs: 300_000,
   maxClientRetryAfterS: 60,
 };
@@ -58,6 +65,8 @@ export interface ProxyDeps {
   limits: ProxyLimits;
   /** An upstream failed (status when it answered): usage providers refresh on quota-style failures. */
   onUpstreamFailure?: (key: string, status: number | undefined) => void;
+  /** Reachability check for the connect timeout (tests inject one). */
+  probe?: ReachabilityProbe;
 }
 
 class FirstByteTimeout extends Error {
@@ -154,6 +163,16 @@ export async function forward(req: Request, deps: ProxyDeps): Promise<Response> 
       () => timeout.abort(new FirstByteTimeout(`no response within ${deps.limits.firstByteTimeoutMs} ms`)),
       deps.limits.firstByteTimeoutMs,
     );
+    let connectFailed = false;
+    const connectTimer = setTimeout(() => {
+      void (deps.probe ?? tcpProbe)(upstream.base_url, Math.min(deps.limits.connectTimeoutMs, 5_000)).then(
+        (reachable) => {
+          if (reachable || timeout.signal.aborted) return;
+          connectFailed = true;
+          timeout.abort(new FirstByteTimeout(`cannot connect within ${deps.limits.connectTimeoutMs} ms`));
+        },
+      );
+    }, deps.limits.connectTimeoutMs);
     let res: Response;
     try {
       res = await deps.fetch(upstreamUrl(upstream.base_url, pathAndQuery), {
@@ -169,18 +188,24 @@ export async function forward(req: Request, deps: ProxyDeps): Promise<Response> 
       });
     } catch (error) {
       clearTimeout(timer);
+      clearTimeout(connectTimer);
       if (req.signal.aborted) {
         return finishEarly(new Response(null, { status: 499 }), "client aborted before the answer", {
           client_aborted: true,
         });
       }
-      const reason = timeout.signal.aborted ? "timeout: first byte" : describeFetchError(error);
+      const reason = connectFailed
+        ? "timeout: connect"
+        : timeout.signal.aborted
+          ? "timeout: first byte"
+          : describeFetchError(error);
       attempts.push({ upstream_base_url: upstream.base_url, error: reason, duration_ms: msSince(attemptT0) });
       deps.balancer.recordFailure(entry.key, deps.now(), { reason });
       deps.onUpstreamFailure?.(entry.key, undefined);
       continue;
     }
     clearTimeout(timer);
+    clearTimeout(connectTimer);
 
     const outcome = classifyStatus(res.status, parseRetryAfter(res.headers.get("retry-after"), deps.now()));
     if (outcome.kind === "retry") {

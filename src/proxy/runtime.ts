@@ -13,6 +13,7 @@ import { DEFAULT_LIMITS, type PoolSnapshot, type ProxyDeps, type UpstreamFetch }
 import { isLoopbackHostName } from "./guard";
 import { pointsAtSelf } from "./self-loop";
 import { type RunningServer, startServer } from "./server";
+import type { ReachabilityProbe } from "./tcp-probe";
 
 export interface ProxyRuntimeOptions {
   service: Service;
@@ -28,6 +29,8 @@ export interface ProxyRuntimeOptions {
   /** Poll interval of config.json and filter.json (ms). */
   watchIntervalMs?: number;
   report?: { warn(message: string): void; info(message: string): void };
+  /** Reachability check behind the connect timeout (tests inject one). */
+  probe?: ReachabilityProbe;
   /** An upstream failed (usage providers refresh on quota-style answers). */
   onUpstreamFailure?: (key: string, status: number | undefined) => void;
   /** Called with the deps before the app is built: usage monitors and admin routes hook in here. */
@@ -112,10 +115,12 @@ export function startProxy(options: ProxyRuntimeOptions): ProxyRuntime {
     filter: filter.current,
     log: (record) => log.write(record),
     onUpstreamFailure: options.onUpstreamFailure,
+    probe: options.probe,
     limits: {
       ...DEFAULT_LIMITS,
       ...(settings.max_body_bytes ? { maxBodyBytes: settings.max_body_bytes } : {}),
       ...(settings.first_byte_timeout_ms ? { firstByteTimeoutMs: settings.first_byte_timeout_ms } : {}),
+      ...(settings.connect_timeout_ms ? { connectTimeoutMs: settings.connect_timeout_ms } : {}),
       ...(settings.idle_timeout_ms ? { idleTimeoutMs: settings.idle_timeout_ms } : {}),
     },
   };
