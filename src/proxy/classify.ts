@@ -2,7 +2,7 @@
 
 export type AttemptOutcome =
   | { kind: "serve" }
-  | { kind: "retry"; reason: string; status?: number; retryAfterMs?: number; quota: boolean };
+  | { kind: "retry"; reason: string; status?: number; retryAfterMs?: number };
 
 /** Statuses another upstream might answer differently: overload, rate limits, server faults, a key the upstream refuses. */
 export function isRetryableStatus(status: number): boolean {
@@ -12,7 +12,7 @@ export function isRetryableStatus(status: number): boolean {
 /** Classify an HTTP answer received before anything went to the client. */
 export function classifyStatus(status: number, retryAfterMs: number | undefined): AttemptOutcome {
   if (!isRetryableStatus(status)) return { kind: "serve" };
-  return { kind: "retry", reason: `status ${status}`, status, retryAfterMs, quota: status === 429 };
+  return { kind: "retry", reason: `status ${status}`, status, retryAfterMs };
 }
 
 /** A thrown fetch error as a one-line reason; never includes a URL's credentials (ours carry none anyway). */

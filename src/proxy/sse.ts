@@ -14,7 +14,6 @@ export class SseParser {
   private skipLeadingLf = false;
   private eventName: string | undefined;
   private data: string[] = [];
-  overflows = 0;
 
   constructor(private readonly onMessage: (message: SseMessage) => void) {}
 
@@ -51,10 +50,7 @@ export class SseParser {
       start = end + 1;
     }
     buffer = start === 0 ? buffer : buffer.slice(start);
-    if (buffer.length > MAX_LINE_CHARS) {
-      this.overflows++;
-      buffer = "";
-    }
+    if (buffer.length > MAX_LINE_CHARS) buffer = "";
     this.pending = buffer;
   }
 

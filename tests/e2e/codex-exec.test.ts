@@ -1,11 +1,12 @@
 import { describe, expect, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { codexExec } from "../fixtures/codex-cli";
 import { responsesEvents, sseResponse, startFakeUpstream } from "../fixtures/fake-upstream";
 import { startTestProxy, until, upstream } from "../fixtures/proxy";
 import { tempHome } from "../fixtures/temp-home";
 
-const CODEX = join(import.meta.dir, "../../node_modules/.bin/codex");
+const _CODEX = join(import.meta.dir, "../../node_modules/.bin/codex");
 
 /** A Codex home whose provider is the proxy, with retries low so a failure is fast. */
 export function writeCodexConfig(codexHome: string, baseUrl: string): void {
@@ -25,22 +26,6 @@ export function writeCodexConfig(codexHome: string, baseUrl: string): void {
       "",
     ].join("\n"),
   );
-}
-
-export async function codexExec(env: Record<string, string>, cwd: string, prompt: string) {
-  const proc = Bun.spawn([CODEX, "exec", "--skip-git-repo-check", prompt], {
-    cwd,
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env, RUST_LOG: "error" },
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  return { stdout, stderr, code };
 }
 
 describe("real Codex CLI through the proxy", () => {

@@ -1,27 +1,12 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { codexExec } from "../fixtures/codex-cli";
 import { closedPort, responsesEvents, sseResponse, startFakeUpstream } from "../fixtures/fake-upstream";
 import { tempHome } from "../fixtures/temp-home";
 
 const MAIN = join(import.meta.dir, "../../src/main.ts");
-const CODEX = join(import.meta.dir, "../../node_modules/.bin/codex");
-
-async function codexExec(env: Record<string, string>, cwd: string, prompt: string) {
-  const proc = Bun.spawn([CODEX, "exec", "--skip-git-repo-check", prompt], {
-    cwd,
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env, RUST_LOG: "error" },
-    stdin: "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
-  });
-  const [stdout, stderr, code] = await Promise.all([
-    new Response(proc.stdout).text(),
-    new Response(proc.stderr).text(),
-    proc.exited,
-  ]);
-  return { stdout, stderr, code };
-}
+const _CODEX = join(import.meta.dir, "../../node_modules/.bin/codex");
 
 async function helper(env: Record<string, string>, ...args: string[]) {
   const proc = Bun.spawn(["bun", MAIN, ...args], {
